@@ -1,0 +1,99 @@
+"""`python -m chatbot`: serve the chat UI (default) or answer one question from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EPILOG = """examples:
+  python -m chatbot                                   start the chat on http://127.0.0.1:7860
+  python -m chatbot serve --port 8000 --feedback /tmp/feedback.jsonl
+  python -m chatbot ask "When was ketamine first discovered?"
+  python -m chatbot ask --json --history "What is dermatographism?" "How long do its flare ups last?"
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    from indexer import default_index_dir
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index", type=Path, default=default_index_dir(), help="index folder (default: %(default)s)")
+    common.add_argument("--model", type=Path, default=None, help="model folder (default: the index's packaged model)")
+    p = argparse.ArgumentParser(
+        prog="python -m chatbot",
+        description="Answer questions about the documents by quoting them, with sources.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    sub = p.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", parents=[common], help="start the chat UI (the default)")
+    add_serve_arguments(serve)
+    add_serve_arguments(p)
+    ask = sub.add_parser("ask", parents=[common], help="answer one question and exit")
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    ask.add_argument("--history", action="append", default=[], metavar="Q", help="a previous question (repeat, oldest first)")
+    ask.add_argument("question", help="the question (put -- before it if it starts with -)")
+    return p
+
+
+def add_serve_arguments(p: argparse.ArgumentParser) -> None:
+    from .feedback import default_feedback_path
+
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=7860, help="port (default: %(default)s)")
+    p.add_argument("--feedback", type=Path, default=default_feedback_path(), help="feedback log, JSONL (default: %(default)s)")
+
+
+def ensure_index(index_dir: Path, model: Path | None) -> None:
+    """Build the index first when there is none, with progress on the terminal (stderr)."""
+    from indexer import NoIndexError, build_corpus_index, load_index
+
+    try:
+        load_index(index_dir, model)
+    except NoIndexError:
+        print(f"No index yet in {index_dir}: building it from the corpus (first run only)…", file=sys.stderr)
+        summary = build_corpus_index(index_dir=index_dir, model_path=model, progress=True)
+        print("\n".join(summary.lines()), file=sys.stderr)
+
+
+def render(answer) -> str:
+    """A readable answer: the quotes with their sources, or the notice."""
+    lines = []
+    if answer.error:
+        return f"error: {answer.error}"
+    if answer.query and answer.query != answer.question:
+        lines.append(f"Searching for: {answer.query}")
+    if answer.notice:
+        lines.append(answer.notice)
+    for i, q in enumerate(answer.quotes, 1):
+        where = " › ".join(p for p in (q.title, q.section) if p)
+        lines.append(f"\n{i}. “{q.text}”")
+        lines.append(f"   — {where + ', ' if where else ''}{q.file}, line {q.line} (score {q.score:.2f})")
+        for loc in q.also_in:
+            lines.append(f"     also in {loc.file}, line {loc.line}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from indexer import IndexerError
+
+    try:
+        ensure_index(args.index, args.model)
+        if args.command == "ask":
+            from .engine import Chatbot
+
+            bot = Chatbot.load(args.index, args.model)
+            answer = bot.ask(args.question, history=args.history)
+            print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer))
+            return 2 if answer.status == "invalid" else 0
+        from .ui import serve
+
+        serve(index_dir=args.index, model_path=args.model, host=args.host, port=args.port, feedback_path=args.feedback)
+        return 0
+    except IndexerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,129 @@
+"""Answer extraction: the best sentences of the best passages, quoted verbatim with their spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer import Index, tokenize
+
+from .answers import Quote
+from .retrieval import Hit
+from .settings import AnswerSettings
+
+# A sentence starting like this leans on the one before it ("This is referred to as ...").
+LEANS_BACK = re.compile(
+    r"^(?:this|it|these|they|that|those|such|he|she|his|her|their|its|there|because of (?:this|that)|"
+    r"as a result|however|but|so|also|additionally|furthermore|moreover|then|thus|therefore|in fact|"
+    r"instead|otherwise|both|either|even so)\b",
+    re.IGNORECASE,
+)
+MIN_QUOTE_WORDS = 5  # a shorter sentence ("Dermatographism.") is quoted with the next one
+
+
+@dataclass(frozen=True)
+class Scored:
+    chunk: int
+    sentence: int  # position in the chunk
+    score: float  # ranking score (sentence, lexical and passage evidence)
+    evidence: float  # what abstention looks at: sentence and lexical evidence only
+
+
+def idf_weights(index: Index) -> dict[str, float]:
+    """BM25-style IDF of every indexed token, from the bm25s matrix (column = token)."""
+    bm25 = index.bm25
+    indptr = np.asarray(bm25.scores["indptr"])
+    df = np.diff(indptr)
+    n = bm25.scores["num_docs"]
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    return {token: float(idf[i]) for token, i in bm25.vocab_dict.items() if i < len(idf)}
+
+
+def score_sentences(
+    index: Index,
+    hits: list[Hit],
+    query_vector: np.ndarray,
+    query_tokens: list[str],
+    idf: dict[str, float],
+    settings: AnswerSettings,
+) -> list[Scored]:
+    top = hits[: settings.passages]
+    if not top:
+        return []
+    best_passage = top[0].score or 1.0
+    terms = set(query_tokens)
+    rare = max(idf.values(), default=1.0)  # unseen words weigh as the rarest known ones
+    total = sum(idf.get(t, rare) for t in terms) or 1.0
+    lexical_share = settings.sentence_weight + settings.lexical_weight
+    scored = []
+    for hit in top:
+        chunk = index.chunks[hit.chunk]
+        rows = slice(index.sentence_offsets[hit.chunk], index.sentence_offsets[hit.chunk + 1])
+        cosines = index.sentence_vectors[rows] @ query_vector
+        texts = [chunk.text[s.start - chunk.start : s.end - chunk.start] for s in chunk.sentences]
+        for j, tokens in enumerate(tokenize(texts)):
+            lexical = sum(idf.get(t, rare) for t in terms & set(tokens)) / total
+            evidence = settings.sentence_weight * float(cosines[j]) + settings.lexical_weight * lexical
+            if texts[j].rstrip("”\"' ").endswith("?"):  # the documents' own questions rarely answer
+                evidence -= settings.question_penalty * lexical_share
+            score = evidence + settings.passage_weight * hit.score / best_passage
+            scored.append(Scored(hit.chunk, j, score, evidence / lexical_share))
+    return sorted(scored, key=lambda s: (-s.score, s.chunk, s.sentence))
+
+
+def _same_paragraph(source: str, end: int, start: int) -> bool:
+    return "\n" not in source[end:start]
+
+
+def quote_span(index: Index, chunk_row: int, position: int) -> tuple[int, int]:
+    """The span to quote for a sentence: joined with the sentence before when it leans on it,
+    and with the one after when it is too short to stand alone (same paragraph only)."""
+    chunk = index.chunks[chunk_row]
+    source = index.sources[chunk.file]
+    sentences = list(chunk.sentences)
+    start, end = sentences[position].start, sentences[position].end
+    previous = sentences[position - 1] if position > 0 else None
+    if previous is None and chunk_row > 0 and index.chunks[chunk_row - 1].article_id == chunk.article_id:
+        previous = index.chunks[chunk_row - 1].sentences[-1]
+    if LEANS_BACK.match(source[start:end]) and previous and _same_paragraph(source, previous.end, start):
+        start = previous.start
+    following = sentences[position + 1] if position + 1 < len(sentences) else None
+    if len(source[start:end].split()) < MIN_QUOTE_WORDS and following and _same_paragraph(source, end, following.start):
+        end = following.end
+    return start, end
+
+
+def make_quotes(index: Index, scored: list[Scored], settings: AnswerSettings) -> list[Quote]:
+    """Up to max_quotes non-overlapping quotes, best first, each within min_quote_share of the best."""
+    quotes: list[Quote] = []
+    taken: list[tuple[str, int, int]] = []
+    best = scored[0].score if scored else 0.0
+    for item in scored:
+        if len(quotes) == settings.max_quotes or item.score < settings.min_quote_share * best:
+            break
+        chunk = index.chunks[item.chunk]
+        start, end = quote_span(index, item.chunk, item.sentence)
+        if any(f == chunk.file and start < e and s < end for f, s, e in taken):
+            continue
+        taken.append((chunk.file, start, end))
+        source = index.sources[chunk.file]
+        context_start, context_end = min(start, chunk.start), max(end, chunk.end)
+        quotes.append(
+            Quote(
+                text=source[start:end],
+                file=chunk.file,
+                start=start,
+                end=end,
+                line=chunk.line + source.count("\n", chunk.start, start) if start >= chunk.start
+                else chunk.line - source.count("\n", start, chunk.start),
+                title=chunk.title,
+                section=chunk.section,
+                score=item.score,
+                also_in=index.locations_of(chunk, start, end),
+                context=source[context_start:context_end],
+                context_start=context_start,
+            )
+        )
+    return quotes

@@ -1,0 +1,147 @@
+"""Follow-up questions without a generative model.
+
+A question that leans on the conversation ("How long do its flare ups last?", "What about
+rosacea?", "Why?") is rewritten with the subject of the previous turns, so retrieval sees
+"How long do dermatographism's flare ups last?". Only the subject is carried, never the whole
+history: unrelated words from old turns would pull retrieval away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
+
+QUESTION_WORDS = {
+    "what", "whats", "what's", "which", "who", "whom", "whose", "when", "where", "why", "how", "hows",
+    "is", "are", "was", "were", "be", "been", "do", "does", "did", "can", "could", "should", "would",
+    "will", "may", "might", "must", "shall", "a", "an", "the", "of", "to", "in", "on", "for", "with",
+    "and", "or", "but", "about", "from", "by", "at", "as", "into", "than", "then", "so", "if", "any",
+    "there", "i", "me", "my", "you", "your", "we", "our", "us", "tell", "know", "explain", "please",
+    "much", "many", "long", "often", "else", "also", "too", "more", "some", "get", "have", "has", "had",
+    "not", "no", "yes", "ok", "okay", "thanks", "thank", "really", "just", "again", "mean", "means",
+}
+# Words that ask about an aspect of a subject but name none themselves.
+GENERIC = {
+    "symptom", "symptoms", "cause", "causes", "caused", "treatment", "treatments", "treat", "treated",
+    "side", "effect", "effects", "risk", "risks", "cure", "dose", "dosage", "benefit", "benefits", "work",
+    "works", "help", "helps", "safe", "common", "last", "lasts", "take", "takes", "happen", "happens",
+    "mean", "called", "used", "use", "why", "diagnosed", "diagnosis", "feel", "like", "kind", "kinds",
+    "type", "types", "different", "thing", "things", "one", "ones", "people", "patients", "good", "bad",
+    "leave", "leaves", "make", "makes", "reduce", "increase", "get", "gets", "go", "goes", "come", "comes",
+    "give", "gives", "stay", "passed", "known", "other", "usually", "still", "first", "signs", "sign",
+}
+PRONOUNS = {"it", "its", "it's", "they", "them", "their", "theirs", "he", "him", "his", "she", "her"}
+POSSESSIVES = {"its", "their", "his", "her"}
+DEMONSTRATIVES = {"this", "that", "these", "those"}
+ELLIPSIS = re.compile(r"^\s*(?:and|but|or|also|what about|how about|what else|and what about|same for)\b", re.I)
+# "Is it safe to ...": "it" points forward, not to the conversation.
+_ADJ = (
+    r"(?:safe|possible|okay|ok|normal|common|true|necessary|important|hard|difficult|easy|likely|worth|"
+    r"better|best|bad|good|wise|advisable|dangerous|risky|healthy|fine|unusual|rare)"
+)
+EXPLETIVE_IT = re.compile(rf"\b(?:it'?s|it is|it was|is it|was it) (?:\w+ )?{_ADJ} (?:to|that|for|if)\b", re.I)
+# Words that point back only when they end the question: "stay there?", "with one?", "about that?"
+TRAILING_ANAPHORS = {"there", "one", "that"}
+MAX_SUBJECT_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Turn:
+    query: str  # the question as searched
+    subject: str  # the words naming what it is about ("" when none)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _content(tokens: list[str]) -> list[int]:
+    """Indices of the words that name something (not question scaffolding)."""
+    return [i for i, w in enumerate(tokens) if w.lower().replace("’", "'") not in QUESTION_WORDS | PRONOUNS | DEMONSTRATIVES]
+
+
+def subject_of(text: str) -> str:
+    """The span naming what a question is about: "What are the side effects of ketamine therapy?"
+    -> "ketamine therapy" (generic aspect words like "side effects" are not a subject)."""
+    tokens = words(text)
+    named = [i for i in _content(tokens) if tokens[i].lower() not in GENERIC]
+    if not named:
+        return ""
+    if named[-1] - named[0] == len(named) - 1:  # one run of naming words: keep it as written
+        return text[_span(text, tokens, named[0], named[-1])]
+    return " ".join(tokens[i] for i in named[:MAX_SUBJECT_WORDS])
+
+
+def _span(text: str, tokens: list[str], first: int, last: int) -> slice:
+    matches = list(_WORD.finditer(text))
+    return slice(matches[first].start(), matches[last].end())
+
+
+def _anaphor(tokens: list[str], text: str) -> int | None:
+    """Index of the first word pointing back to the conversation, if any."""
+    for i, w in enumerate(tokens):
+        low = w.lower().replace("’", "'")
+        if low in PRONOUNS:
+            if low in ("it", "it's") and EXPLETIVE_IT.search(text):
+                continue
+            return i
+        if i == len(tokens) - 1 and low in TRAILING_ANAPHORS:
+            return i
+        if low in DEMONSTRATIVES and low != "that":
+            return i
+    return None
+
+
+def is_dependent(question: str) -> bool:
+    tokens = words(question)
+    if _anaphor(tokens, question) is not None or ELLIPSIS.search(question):
+        return True
+    content = [tokens[i].lower() for i in _content(tokens)]
+    return all(w in GENERIC for w in content)  # "Why?", "What are the symptoms?"
+
+
+def _replace_anaphor(question: str, subject: str) -> str:
+    tokens = list(_WORD.finditer(question))
+    i = _anaphor([m.group() for m in tokens], question)
+    assert i is not None
+    m = tokens[i]
+    low = m.group().lower()
+    end = m.end()
+    if low in DEMONSTRATIVES and i + 1 < len(tokens) and low != "that":
+        nxt = tokens[i + 1].group().lower()
+        if nxt not in QUESTION_WORDS:  # "this condition" -> the subject, in place of both words
+            end = tokens[i + 1].end()
+    replacement = subject + "'s" if low in POSSESSIVES else subject
+    if low in ("there", "one"):  # "stay there?" -> "stay there (subject)?"
+        return question[:end] + f" ({subject})" + question[end:]
+    return question[: m.start()] + replacement + question[end:]
+
+
+def step(question: str, previous: Turn | None) -> Turn:
+    """The turn a question makes, given the turn before it."""
+    own_subject = subject_of(question)
+    if previous is None or not previous.subject or not is_dependent(question):
+        return Turn(question, own_subject or (previous.subject if previous else ""))
+    tokens = words(question)
+    if _anaphor(tokens, question) is not None:
+        return Turn(_replace_anaphor(question, previous.subject), previous.subject)
+    if own_subject and ELLIPSIS.search(question) and previous.subject in previous.query:
+        # "What about rosacea?" after "How long do dermatographism's flare ups last?"
+        return Turn(previous.query.replace(previous.subject, own_subject, 1), own_subject)
+    if not _content(tokens):  # "Why?", "How?"
+        return Turn(f"{previous.query} {question}", previous.subject)
+    return Turn(f"{question.rstrip(' ?')} ({previous.subject})?", previous.subject)
+
+
+def resolve(question: str, history: list[str], max_turns: int = 6) -> str:
+    """The query to search for `question`, given the previous questions (oldest first).
+
+    >>> resolve("How long do its flare ups last?", ["What is dermatographism?"])
+    "How long do dermatographism's flare ups last?"
+    """
+    turn: Turn | None = None
+    for previous in history[-max_turns:]:
+        turn = step(previous, turn)
+    return step(question, turn).query

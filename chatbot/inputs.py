@@ -1,0 +1,38 @@
+"""Cleaning what a visitor types, before anything else looks at it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUESTION_CHARS = 1000
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(text: object) -> str:
+    """Text with control, format and unpaired-surrogate characters removed and whitespace
+    collapsed; any other Unicode is kept as it is."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    kept = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            kept.append(" ")  # newlines and tabs become spaces; NUL and the like go too
+        elif category not in ("Cs", "Co", "Cn") and ch not in "\u200b\u2060\ufeff\u202e\u202d":
+            kept.append(ch)
+    return _SPACES.sub(" ", "".join(kept)).strip()
+
+
+def validate_question(text: object) -> tuple[str, str | None]:
+    """(cleaned question, error message or None)."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        return cleaned, "Please type a question."
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        return (
+            cleaned[:MAX_QUESTION_CHARS],
+            f"Your question is {len(cleaned):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. "
+            "Please ask a shorter question.",
+        )
+    return cleaned, None

@@ -1,0 +1,230 @@
+"""Building an index: read, segment, deduplicate, chunk, embed, store, publish."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+
+from .cache import EmbeddingCache, encode_cached
+from .chunking import chunk_article
+from .dedup import deduplicate
+from .embedding import Embedder
+from .errors import CorpusError, IndexLoadError
+from .lexical import BM25_PARAMS, TOKENIZER, build_bm25
+from .paths import default_corpus_dir, default_index_dir, display_path
+from .publishing import build_lock, building_folder, current_version, new_version_name, publish, remove_abandoned_builds
+from .reading import read_corpus
+from .records import Article, Chunk, Document
+from .segmenting import segment
+from .settings import IndexSettings
+from .storage import read_manifest, write_version
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    index_dir: Path
+    version: str
+    up_to_date: bool  # True when the live index already matched and nothing was built
+    files: int
+    articles: int
+    duplicates: list[tuple[str, str]]  # (canonical article id, duplicate article id)
+    passages: int
+    sentences: int
+    embedded: int  # texts encoded by the model in this build
+    reused: int  # texts whose vectors came from the cache
+    embedded_files: list[str]  # files with at least one text encoded in this build
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        state = "already up to date" if self.up_to_date else "published"
+        dups = ", ".join(f"{d} = {c}" for c, d in self.duplicates) or "none"
+        return [
+            f"index {self.index_dir} version {self.version}: {state}",
+            f"files {self.files}, articles {self.articles}, duplicates {len(self.duplicates)} ({dups})",
+            f"passages {self.passages}, sentences {self.sentences}",
+            f"embedded {self.embedded} texts, reused {self.reused} from cache"
+            + (f" (files re-embedded: {', '.join(self.embedded_files)})" if self.embedded_files else ""),
+            *(f"skipped {s}" for s in self.skipped),
+            f"{self.seconds:.1f} s",
+        ]
+
+
+def passage_embedding_text(chunk: Chunk) -> str:
+    """What is embedded and BM25-indexed for a passage: title and section first, for context."""
+    context = [p for p in (chunk.title, chunk.section) if p]
+    if len(context) == 2 and context[0] == context[1]:
+        context = context[:1]
+    return ". ".join([*context, chunk.text]) if context else chunk.text
+
+
+def corpus_fingerprint(documents: list[Document], settings: IndexSettings, model_fingerprint: str) -> dict:
+    return {
+        "files": {d.file: d.sha256 for d in documents},
+        "settings": settings.to_dict(),
+        "model": model_fingerprint,
+    }
+
+
+def _live_manifest(index_dir: Path) -> dict | None:
+    try:
+        return read_manifest(current_version(index_dir))
+    except IndexLoadError:
+        return None
+
+
+def build_index(
+    documents: list[Document],
+    index_dir: Path,
+    *,
+    embedder: Embedder | None = None,
+    settings: IndexSettings = IndexSettings(),
+    force: bool = False,
+    progress: bool = False,
+    skipped: list[str] | None = None,
+    corpus_label: str = "",
+) -> BuildSummary:
+    """Build an index of `documents` into `index_dir` and publish it atomically.
+
+    Nothing is built when the live index was made from the same files, settings and model,
+    unless `force`.
+    """
+    started = time.perf_counter()
+    embedder = embedder or Embedder()
+    fingerprint = corpus_fingerprint(documents, settings, embedder.info.fingerprint)
+    with build_lock(index_dir):
+        live = _live_manifest(index_dir)
+        if live is not None and not force and live.get("source") == fingerprint:
+            return _summary_from_manifest(index_dir, live, started, skipped or [])
+        remove_abandoned_builds(index_dir)
+        sources = {d.file: d.text for d in documents}
+        articles: list[Article] = [a for d in documents for a in segment(d)]
+        articles = deduplicate(articles, sources)
+        chunks: list[Chunk] = []
+        for article in articles:
+            if article.duplicate_of is None:
+                chunks.extend(chunk_article(sources[article.file], article, settings.chunker, len(chunks)))
+        if not chunks:
+            raise CorpusError("the corpus holds no quotable text after cleaning; nothing to index")
+        passage_texts = [passage_embedding_text(c) for c in chunks]
+        sentence_texts = [c.text[s.start - c.start : s.end - c.start] for c in chunks for s in c.sentences]
+        sentence_files = [c.file for c in chunks for _ in c.sentences]
+        cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite3", embedder.info.fingerprint)
+        try:
+            encode = lambda texts: embedder.encode(texts, settings.embed_batch_size, progress)  # noqa: E731
+            dimension = embedder.dimension
+            passage_vectors, new_passages = encode_cached(passage_texts, cache, encode, dimension)
+            sentence_vectors, new_sentences = encode_cached(sentence_texts, cache, encode, dimension)
+        finally:
+            cache.close()
+        embedded_files = sorted(
+            {chunks[i].file for i in new_passages} | {sentence_files[i] for i in new_sentences}
+        )
+        name = new_version_name()
+        duplicates = [(a.duplicate_of, a.id) for a in articles if a.duplicate_of is not None]
+        manifest = {
+            "version": name,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "model": {"name": embedder.info.name, "fingerprint": embedder.info.fingerprint, "dimension": dimension},
+            "chunker": settings.chunker.to_dict(),
+            "faiss": {"type": settings.faiss_type},
+            "bm25": {**BM25_PARAMS, "tokenizer": TOKENIZER},
+            "corpus": {
+                "dir": corpus_label,
+                "files": {d.file: {"sha256": d.sha256, "chars": len(d.text)} for d in documents},
+            },
+            "counts": {
+                "files": len(documents),
+                "articles": len(articles),
+                "duplicates": len(duplicates),
+                "passages": len(chunks),
+                "sentences": len(sentence_texts),
+            },
+            "duplicates": duplicates,
+            "source": fingerprint,
+        }
+        folder = building_folder(index_dir, name)
+        write_version(
+            folder,
+            chunks=chunks,
+            articles=articles,
+            sources=sources,
+            passage_vectors=passage_vectors,
+            sentence_vectors=sentence_vectors,
+            bm25=build_bm25(passage_texts),
+            faiss_type=settings.faiss_type,
+            manifest=manifest,
+        )
+        publish(index_dir, folder)
+    return BuildSummary(
+        index_dir=index_dir,
+        version=name,
+        up_to_date=False,
+        files=len(documents),
+        articles=len(articles),
+        duplicates=[(c, d) for c, d in duplicates],
+        passages=len(chunks),
+        sentences=len(sentence_texts),
+        embedded=len(new_passages) + len(new_sentences),
+        reused=len(passage_texts) + len(sentence_texts) - len(new_passages) - len(new_sentences),
+        embedded_files=embedded_files,
+        skipped=skipped or [],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _summary_from_manifest(index_dir: Path, manifest: dict, started: float, skipped: list[str]) -> BuildSummary:
+    counts = manifest["counts"]
+    return BuildSummary(
+        index_dir=index_dir,
+        version=manifest["version"],
+        up_to_date=True,
+        files=counts["files"],
+        articles=counts["articles"],
+        duplicates=[tuple(d) for d in manifest["duplicates"]],
+        passages=counts["passages"],
+        sentences=counts["sentences"],
+        embedded=0,
+        reused=0,
+        embedded_files=[],
+        skipped=skipped,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def build_corpus_index(
+    corpus_dir: Path | None = None,
+    index_dir: Path | None = None,
+    *,
+    model_path: Path | None = None,
+    settings: IndexSettings = IndexSettings(),
+    force: bool = False,
+    skip_bad_files: bool = False,
+    progress: bool = False,
+) -> BuildSummary:
+    """Read a corpus folder and build its index.
+
+    >>> build_corpus_index(Path("corpus"), Path("index")).passages
+    """
+    corpus_dir = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
+    index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+    documents, skipped = read_corpus(corpus_dir, skip_bad_files=skip_bad_files)
+    return build_index(
+        documents,
+        index_dir,
+        embedder=Embedder(model_path),
+        settings=settings,
+        force=force,
+        progress=progress,
+        skipped=skipped,
+        corpus_label=display_path(corpus_dir),
+    )
+
+

@@ -1,0 +1,48 @@
+"""The lexical side: one tokenizer (bm25s, English stop words, Snowball stemmer) shared by the
+BM25 index and every query, so both always cut words the same way."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
+TOKENIZER = {"stopwords": "en", "stemmer": "english"}
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer(TOKENIZER["stemmer"])
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Stemmed content tokens of each text, e.g. ["Flare ups lasted"] -> [["flare", "up", "last"]]."""
+    import bm25s
+
+    return bm25s.tokenize(
+        texts,
+        stopwords=TOKENIZER["stopwords"],
+        stemmer=_stemmer(),
+        return_ids=False,
+        show_progress=False,
+    )
+
+
+def build_bm25(texts: list[str]):
+    import bm25s
+
+    retriever = bm25s.BM25(**BM25_PARAMS)
+    retriever.index(tokenize(texts), show_progress=False)
+    return retriever
+
+
+def save_bm25(retriever, folder: Path) -> None:
+    retriever.save(str(folder))
+
+
+def load_bm25(folder: Path):
+    import bm25s
+
+    return bm25s.BM25.load(str(folder))

@@ -1,0 +1,39 @@
+"""Sentence splitting with exact offsets (pysbd, which knows "Dr.", "U.S." and the like)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .records import Sentence
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
+    """Sentences of `text[start:end]` as spans of `text`, trimmed of surrounding whitespace.
+
+    pysbd returns the pieces of its input in order; each is found again from a moving cursor, so
+    the spans are exact even where pysbd's own offsets are not.
+    """
+    piece = text[start:end]
+    spans: list[Sentence] = []
+    cursor = 0
+    for raw in _segmenter().segment(piece):
+        sentence = raw.strip()
+        if not sentence:
+            continue
+        found = piece.find(sentence, cursor)
+        if found < 0:  # pysbd changed the text after all: keep the rest as one sentence
+            rest = piece[cursor:].strip()
+            if rest:
+                first = piece.index(rest, cursor)
+                spans.append(Sentence(start + first, start + first + len(rest)))
+            break
+        spans.append(Sentence(start + found, start + found + len(sentence)))
+        cursor = found + len(sentence)
+    return tuple(spans)

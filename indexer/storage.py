@@ -1,0 +1,232 @@
+"""The index format: what one version folder holds, how it is written and read back.
+
+    manifest.json    format version, model, settings, corpus hashes, counts, checksums
+    chunks.json      the passage table (file, title, section, byline, span, line, sentence spans)
+    articles.json    every article, with its sections and duplicates
+    sources.json     the text of every corpus file, so quotes are cut from it without file I/O
+    passages.faiss   FAISS index over normalised passage vectors (row i = chunk i)
+    sentences.npy    normalised sentence vectors, in chunk order
+    bm25/            bm25s index over passages
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CorruptIndexError, FormatVersionError, ModelMismatchError
+from .lexical import load_bm25, save_bm25
+from .records import Article, Chunk, Location, Section, Sentence
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+REBUILD_HINT = "run: python -m indexer --rebuild"
+
+
+@dataclass(frozen=True)
+class Index:
+    """A loaded index version: everything a reader needs, in memory."""
+
+    folder: Path
+    manifest: dict
+    chunks: tuple[Chunk, ...]
+    articles: dict[str, Article]
+    sources: dict[str, str]  # file -> its whole text, as read when the index was built
+    passage_index: object  # faiss.Index
+    sentence_vectors: np.ndarray
+    sentence_offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
+    bm25: object  # bm25s.BM25
+
+    @property
+    def model(self) -> dict:
+        return self.manifest["model"]
+
+    def locations_of(self, chunk: Chunk, start: int, end: int) -> tuple[Location, ...]:
+        """Where else the text chunk.file[start:end] appears: the same words in each duplicate of
+        its article (exact span when found verbatim, else the duplicate article's span)."""
+        article = self.articles[chunk.article_id]
+        text = self.sources[chunk.file][start:end]
+        found = []
+        for other_id in article.also_in:
+            other = self.articles[other_id]
+            body = self.sources[other.file][other.start : other.end]
+            at = body.find(text)
+            if at < 0:
+                found.append(Location(other.file, other.start, other.end, other.line))
+            else:
+                line = other.line + body.count("\n", 0, at)
+                found.append(Location(other.file, other.start + at, other.start + at + len(text), line))
+        return tuple(found)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _stored_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)
+
+
+def _article_dict(article: Article) -> dict:
+    data = dataclasses.asdict(article)
+    data["sections"] = [
+        {"heading": s.heading, "start": s.start, "line": s.line} for s in article.sections
+    ]
+    return data
+
+
+def _article_from(data: dict) -> Article:
+    sections = tuple(Section(s["heading"], s["start"], s["line"], ()) for s in data["sections"])
+    return Article(**{**data, "sections": sections, "also_in": tuple(data["also_in"])})
+
+
+def _chunk_from(data: dict) -> Chunk:
+    return Chunk(**{**data, "sentences": tuple(Sentence(*s) for s in data["sentences"])})
+
+
+def write_version(
+    folder: Path,
+    *,
+    chunks: list[Chunk],
+    articles: list[Article],
+    sources: dict[str, str],
+    passage_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    bm25,
+    faiss_type: str,
+    manifest: dict,
+) -> dict:
+    """Write a complete version folder, fsync every file, and return its manifest."""
+    import faiss
+
+    folder.mkdir(parents=True)
+    chunk_rows = [
+        {**dataclasses.asdict(c), "sentences": [[s.start, s.end] for s in c.sentences]} for c in chunks
+    ]
+    (folder / "chunks.json").write_text(json.dumps(chunk_rows, ensure_ascii=False), encoding="utf-8")
+    (folder / "articles.json").write_text(
+        json.dumps([_article_dict(a) for a in articles], ensure_ascii=False), encoding="utf-8"
+    )
+    (folder / "sources.json").write_text(json.dumps(sources, ensure_ascii=False), encoding="utf-8")
+    dimension = passage_vectors.shape[1]
+    if faiss_type == "flat":
+        index = faiss.IndexFlatIP(dimension)
+    elif faiss_type == "hnsw":
+        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+    else:
+        raise ValueError(f"faiss_type {faiss_type!r} is not one of 'flat', 'hnsw'")
+    index.add(passage_vectors)
+    faiss.write_index(index, str(folder / "passages.faiss"))
+    np.save(folder / "sentences.npy", sentence_vectors)
+    save_bm25(bm25, folder / "bm25")
+    manifest = {
+        **manifest,
+        "format_version": FORMAT_VERSION,
+        "files": {p.relative_to(folder).as_posix(): _sha256(p) for p in _stored_files(folder)},
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    for path in [*_stored_files(folder), folder / MANIFEST]:
+        fsync_file(path)
+    for sub in [folder / "bm25", folder]:
+        fsync_dir(sub)
+    return manifest
+
+
+def fsync_file(path: Path) -> None:
+    with path.open("rb") as f:
+        os.fsync(f.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CorruptIndexError(f"index version {folder} has no {MANIFEST}; {REBUILD_HINT}") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CorruptIndexError(f"{folder / MANIFEST} is damaged ({exc}); {REBUILD_HINT}") from exc
+    version = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if not isinstance(version, int):
+        raise CorruptIndexError(f"{folder / MANIFEST} has no format version; {REBUILD_HINT}")
+    if version > FORMAT_VERSION:
+        raise FormatVersionError(
+            f"index format {version} in {folder} is newer than this program reads ({FORMAT_VERSION}): "
+            f"update the program, or {REBUILD_HINT}"
+        )
+    if version < FORMAT_VERSION:
+        raise FormatVersionError(
+            f"index format {version} in {folder} is older than this program reads ({FORMAT_VERSION}): {REBUILD_HINT}"
+        )
+    return manifest
+
+
+def verify_checksums(folder: Path, manifest: dict) -> None:
+    for name, expected in manifest.get("files", {}).items():
+        path = folder / name
+        if not path.is_file():
+            raise CorruptIndexError(f"index file {path} is missing; {REBUILD_HINT}")
+        if _sha256(path) != expected:
+            raise CorruptIndexError(
+                f"index file {path} does not match its checksum (damaged or changed by hand); {REBUILD_HINT}"
+            )
+
+
+def check_model(folder: Path, manifest: dict, fingerprint: str | None, name: str | None) -> None:
+    built = manifest["model"]
+    if fingerprint is not None and fingerprint != built["fingerprint"]:
+        raise ModelMismatchError(
+            f"the index in {folder} was built with model {built['name']} ({built['fingerprint']}), "
+            f"but questions would be embedded with {name} ({fingerprint}); rebuild the index with that model "
+            f"(python -m indexer --rebuild --model PATH) or ask with the index's model"
+        )
+
+
+def read_version(folder: Path, model_fingerprint: str | None = None, model_name: str | None = None) -> Index:
+    """Open one version folder after verifying format, checksums and model."""
+    import faiss
+
+    manifest = read_manifest(folder)
+    check_model(folder, manifest, model_fingerprint, model_name)
+    verify_checksums(folder, manifest)
+    try:
+        chunks = tuple(_chunk_from(c) for c in json.loads((folder / "chunks.json").read_text(encoding="utf-8")))
+        stored = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
+        articles = {a["id"]: _article_from(a) for a in stored}
+        sources = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
+        passage_index = faiss.read_index(str(folder / "passages.faiss"))
+        sentence_vectors = np.load(folder / "sentences.npy")
+        bm25 = load_bm25(folder / "bm25")
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise CorruptIndexError(f"index in {folder} cannot be read ({exc}); {REBUILD_HINT}") from exc
+    counts = np.array([len(c.sentences) for c in chunks], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    if passage_index.ntotal != len(chunks) or len(sentence_vectors) != offsets[-1]:
+        raise CorruptIndexError(f"index in {folder} is inconsistent (vector and table sizes differ); {REBUILD_HINT}")
+    return Index(
+        folder=folder,
+        manifest=manifest,
+        chunks=chunks,
+        articles=articles,
+        sources=sources,
+        passage_index=passage_index,
+        sentence_vectors=sentence_vectors,
+        sentence_offsets=offsets,
+        bm25=bm25,
+    )
