@@ -119,9 +119,9 @@ def build_index(
         cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite3", embedder.info.fingerprint)
         try:
             encode = lambda texts: embedder.encode(texts, settings.embed_batch_size, progress)  # noqa: E731
-            dimension = embedder.dimension
-            passage_vectors, new_passages = encode_cached(passage_texts, cache, encode, dimension)
-            sentence_vectors, new_sentences = encode_cached(sentence_texts, cache, encode, dimension)
+            passage_vectors, new_passages = encode_cached(passage_texts, cache, encode)
+            sentence_vectors, new_sentences = encode_cached(sentence_texts, cache, encode)
+            dimension = int(passage_vectors.shape[1])
         finally:
             cache.close()
         embedded_files = sorted(

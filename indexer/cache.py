@@ -51,10 +51,10 @@ class EmbeddingCache:
 
 
 def encode_cached(
-    texts: list[str], cache: EmbeddingCache, encode: Callable[[list[str]], np.ndarray], dimension: int
+    texts: list[str], cache: EmbeddingCache, encode: Callable[[list[str]], np.ndarray]
 ) -> tuple[np.ndarray, list[int]]:
     """Vectors for `texts`, encoding only those the cache lacks; returns them and the indices of
-    the texts that were encoded."""
+    the texts that were encoded. The model is not touched when everything is cached."""
     keys = [text_key(t) for t in texts]
     known = cache.get_many(keys)
     missing = [i for i, k in enumerate(keys) if k not in known]
@@ -63,7 +63,4 @@ def encode_cached(
         fresh = encode(todo)
         cache.put_many({text_key(t): v for t, v in zip(todo, fresh)})
         known.update({text_key(t): v for t, v in zip(todo, fresh)})
-    vectors = np.zeros((len(texts), dimension), dtype=np.float32)
-    for i, key in enumerate(keys):
-        vectors[i] = known[key]
-    return vectors, missing
+    return np.stack([known[key] for key in keys]).astype(np.float32, copy=False), missing

@@ -70,7 +70,9 @@ class Embedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
 
+            transformers_logging.disable_progress_bar()  # the "Loading weights" bar on every start
             self._model = SentenceTransformer(str(self.info.path), device="cpu", local_files_only=True)
         return self._model
 

@@ -178,10 +178,12 @@ def read_manifest(folder: Path) -> dict:
 
 
 def verify_checksums(folder: Path, manifest: dict) -> None:
-    for name, expected in manifest.get("files", {}).items():
+    files = manifest.get("files", {})
+    for name in files:
+        if not (folder / name).is_file():
+            raise CorruptIndexError(f"index file {folder / name} is missing; {REBUILD_HINT}")
+    for name, expected in files.items():
         path = folder / name
-        if not path.is_file():
-            raise CorruptIndexError(f"index file {path} is missing; {REBUILD_HINT}")
         if _sha256(path) != expected:
             raise CorruptIndexError(
                 f"index file {path} does not match its checksum (damaged or changed by hand); {REBUILD_HINT}"

@@ -1,0 +1,53 @@
+"""Shared fixtures: one real index of corpus/ per test session (real model, real FAISS), and the
+chatbot over it. Tests that change a corpus or an index make their own copies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from indexer import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory, embedder) -> Path:
+    """A real index of the repository's corpus/, built once per session in a temporary folder.
+    Its embedding cache is copied from the developer's index/ when there is one, to save time."""
+    from indexer import build_index
+    from indexer.reading import read_corpus
+
+    folder = tmp_path_factory.mktemp("index")
+    local_cache = REPO / "index" / "cache"
+    if local_cache.is_dir():
+        shutil.copytree(local_cache, folder / "cache")
+    documents, _ = read_corpus(CORPUS)
+    build_index(documents, folder, embedder=embedder, corpus_label="corpus")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def bot(index_dir, embedder):
+    from chatbot import Chatbot
+    from indexer import load_index
+
+    return Chatbot(load_index(index_dir), embedder)
+
+
+@pytest.fixture(scope="session")
+def sources() -> dict[str, str]:
+    """Every corpus file's text, keyed as quotes cite it, read as the contract says."""
+    return {f"corpus/{p.name}": p.read_bytes().decode("utf-8") for p in sorted(CORPUS.iterdir())}

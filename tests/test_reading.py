@@ -1,0 +1,63 @@
+"""Reading the corpus: each kind of bad file gets its own clear error naming the file."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer import BadFileError, CorpusError
+from indexer import reading
+from indexer.reading import read_corpus, read_document
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        ("caf\xe9 au lait".encode("latin-1"), "is not UTF-8"),
+        (b"", "is empty"),
+        (b"   \n\n  ", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is binary"),
+        (b"text" + bytes(range(1, 9)) * 20, "is binary"),
+    ],
+)
+def test_bad_file_is_refused_with_its_name(tmp_path, content, problem):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(BadFileError) as error:
+        read_document(bad)
+    assert problem in str(error.value)
+    assert "bad.txt" in str(error.value)
+    assert "--skip-bad-files" in str(error.value)
+
+
+def test_too_large_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 100)
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 100)
+    with pytest.raises(BadFileError, match="over the 100-byte limit"):
+        read_document(big)
+
+
+def test_skip_bad_files_keeps_the_good_ones(tmp_path):
+    (tmp_path / "a.txt").write_text("A good paragraph of text.", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(BadFileError):
+        read_corpus(tmp_path)
+    documents, skipped = read_corpus(tmp_path, skip_bad_files=True)
+    assert [d.text for d in documents] == ["A good paragraph of text."]
+    assert len(skipped) == 1 and "b.txt" in skipped[0]
+
+
+def test_missing_or_empty_corpus_folder(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        read_corpus(tmp_path / "nope")
+    with pytest.raises(CorpusError, match="holds no files"):
+        read_corpus(tmp_path)
+
+
+def test_text_is_the_exact_decoded_bytes(sources):
+    from tests.conftest import CORPUS
+
+    for path in sorted(CORPUS.iterdir()):
+        document = read_document(path)
+        assert document.text == path.read_bytes().decode("utf-8")
+        assert document.file == f"corpus/{path.name}"

@@ -1,0 +1,142 @@
+"""Segmenting real scraped text: titles, bylines, boilerplate, sentences, exact spans."""
+
+from __future__ import annotations
+
+import hashlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.boilerplate import is_boilerplate
+from indexer.dedup import deduplicate
+from indexer.reading import read_document
+from indexer.records import Document
+from indexer.segmenting import segment
+from tests.conftest import CORPUS
+
+TAG_PAGE = CORPUS / "003_adc36a2e2c4ab3c7.txt"
+
+
+def articles_of(name):
+    return segment(read_document(CORPUS / name))
+
+
+def test_tag_page_holds_seven_articles_with_their_titles():
+    titles = [a.title.replace("\xa0", " ") for a in segment(read_document(TAG_PAGE))]
+    assert titles == [
+        "Fibromyalgia and Skin Conditions",
+        "Fibromyalgia and Donating Blood",
+        "Fibromyalgia and Vibration Therapy",
+        "Is Fibromyalgia Hereditary?",
+        "Fibromyalgia and Body pain",
+        "Can a Nerve Block Help Fibromyalgia?",
+        "Fibromyalgia & IV Ketamine Infusion Therapy",
+    ]
+    assert {a.byline for a in segment(read_document(TAG_PAGE))} == {"Fibro Cloud"}
+
+
+def test_single_article_files():
+    (a001,) = articles_of("001_58cf32d40c701fcf.txt")
+    assert a001.title == "Ketamine Therapy For Fibromyalgia: A Way To Reduce Symptoms"
+    assert "Potential Side Effects and Risks" in [s.heading for s in a001.sections]
+    (a000,) = articles_of("000_b7428b656690f388.txt")
+    assert a000.byline == "By: James Pegler" and a000.title == ""
+    (a002,) = articles_of("002_a7cb2ac8830fe42a.txt")
+    assert a002.title == "Can Ketamine Really Ease Pain in Fibromyalgia Patients?"
+    assert len(articles_of("004_e232aafa4dc073b1.txt")) == 1
+
+
+def all_spans(document, articles):
+    """(kind, start, end) of every article, section heading, paragraph and sentence."""
+    for a in articles:
+        yield "article", a.start, a.end
+        for s in a.sections:
+            if s.heading:
+                yield "heading", s.start, s.start + len(s.heading)
+            for p in s.paragraphs:
+                yield "paragraph", p.start, p.end
+                for sentence in p.sentences:
+                    yield "sentence", sentence.start, sentence.end
+
+
+def check_document(document: Document):
+    articles = segment(document)
+    source = document.text
+    for kind, start, end in all_spans(document, articles):
+        text = source[start:end]
+        assert text and text == text.strip(), (kind, text)
+    for a in articles:
+        for s in a.sections:
+            if s.heading:
+                assert source[s.start : s.start + len(s.heading)] == s.heading
+            for p in s.paragraphs:
+                assert not is_boilerplate(source[p.start : p.end])
+                for sentence in p.sentences:
+                    assert p.start <= sentence.start < sentence.end <= p.end
+                    assert not source[sentence.start : sentence.end].endswith((" Dr.", " U.S"))
+    return articles
+
+
+def test_real_corpus_spans_are_exact_and_clean():
+    for path in sorted(CORPUS.iterdir()):
+        articles = check_document(read_document(path))
+        text = path.read_bytes().decode("utf-8")
+        quotable = " ".join(text[p.start : p.end] for a in articles for s in a.sections for p in s.paragraphs)
+        for boilerplate in ("Share Now", "Contact Us", "Call Us", "Leave a comment", "No copyright infringement", "Posts Tagged"):
+            assert boilerplate not in quotable
+
+
+def test_abbreviations_do_not_split_sentences():
+    articles = segment(read_document(TAG_PAGE))
+    source = TAG_PAGE.read_bytes().decode("utf-8")
+    sentences = [source[s.start : s.end] for a in articles for sec in a.sections for p in sec.paragraphs for s in p.sentences]
+    assert any(s.startswith("Dr. John Harvey Kellogg was an odd fellow") for s in sentences)
+    assert not any(s in ("Dr.", "H.") or s.endswith(" Dr.") for s in sentences)
+
+
+def test_near_duplicate_article_is_found():
+    documents = [read_document(p) for p in sorted(CORPUS.iterdir())]
+    articles = deduplicate([a for d in documents for a in segment(d)], {d.file: d.text for d in documents})
+    duplicates = [(a.id, a.duplicate_of) for a in articles if a.duplicate_of]
+    assert duplicates == [("corpus/000_b7428b656690f388.txt#0", "corpus/003_adc36a2e2c4ab3c7.txt#6")]
+    (copy,) = [a for a in articles if a.duplicate_of]
+    assert copy.title == "Fibromyalgia & IV Ketamine Infusion\xa0Therapy"  # taken from the canonical copy
+
+
+def test_edited_repost_is_still_a_duplicate_and_distinct_articles_are_not():
+    original = (CORPUS / "002_a7cb2ac8830fe42a.txt").read_text(encoding="utf-8")
+    edited = original.replace("quickly became", "soon became").replace("For many years", "For years")
+    other = (CORPUS / "004_e232aafa4dc073b1.txt").read_text(encoding="utf-8")
+    docs = [doc("a.txt", original), doc("b.txt", edited), doc("c.txt", other)]
+    articles = deduplicate([a for d in docs for a in segment(d)], {d.file: d.text for d in docs})
+    assert [a.duplicate_of for a in articles] == [None, "a.txt#0", None]
+
+
+def doc(name: str, text: str) -> Document:
+    return Document(name, text, hashlib.sha256(text.encode()).hexdigest())
+
+
+# Pieces of scraped pages, put together at random.
+TITLES = st.sampled_from(["Fibromyalgia and Sleep", "Is It Hereditary?", "What Helps Body Pain", "Nerve Blocks"])
+SENTENCES = st.sampled_from([
+    "Dr. Smith treats patients in the U.S. and abroad.",
+    "Fibromyalgia causes widespread pain.",
+    "It was described in 1972 by Dr. Hugh Smythe.",
+    "Sleep matters… a lot.",
+    "“Whole body vibration” is one option.",
+    "Is this common?",
+    "Ketamine (an anesthetic) blocks NMDA receptors, e.g. in the brain.",
+])
+BOILERPLATE = st.sampled_from(["Share Now :", "Contact Us", "Call Us", ", , ,", "Leave a comment",
+                               "The preceding article is from and posted here for sharing purposes only."])
+PARAGRAPH = st.lists(SENTENCES, min_size=1, max_size=4).map(" ".join)
+BLOCK = st.one_of(
+    TITLES, PARAGRAPH, PARAGRAPH, BOILERPLATE,
+    st.just("Fibro Cloud"), st.just("By: Jane Doe"), st.just("  • Reduce back pain"),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(blocks=st.lists(BLOCK, min_size=1, max_size=14), separator=st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]))
+def test_spans_are_exact_for_any_page(blocks, separator):
+    check_document(doc("page.txt", separator.join(blocks)))
