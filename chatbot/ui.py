@@ -1,0 +1,342 @@
+"""The chat in the browser (Gradio): a visitor's question in, quotes with their sources out.
+
+>>> from chatbot.ui import serve
+>>> serve(port=8000)   # loads the model and index once, then serves http://127.0.0.1:8000
+
+Everything shown is escaped here, whoever wrote it (visitor or corpus): messages are built as
+single-line HTML in which no text can become markup, Markdown or LaTeX.
+"""
+
+import html
+import logging
+import re
+import sys
+from pathlib import Path, PurePosixPath
+
+from .answers import ADVICE, CRISIS, INVALID, NO_ANSWER, Answer, Quote
+from .feedback import FeedbackLog, default_feedback_path, feedback_record
+
+log = logging.getLogger(__name__)
+
+TITLE = "Fibro Quote Bot"
+HEADER = f"""
+<div class="fqb-header">
+  <h1>{TITLE}</h1>
+  <p>Questions about <strong>fibromyalgia</strong> and <strong>ketamine therapy</strong>, answered only
+  with sentences <strong>quoted word for word</strong> from the web articles listed under
+  <em>Documents</em>, each with its source.</p>
+  <p class="fqb-disclaimer">These are quotes from web articles, <strong>not medical advice</strong>.
+  Ask your doctor about your own health. In an emergency, call your local emergency number
+  (in the US, call or text 988).</p>
+</div>
+"""
+PLACEHOLDER = "Ask a question, or pick one below. Answers are quotes from the documents, with their sources."
+EXAMPLES = (
+    "What is dermatographism?",
+    "When was ketamine first discovered?",
+    "Is fibromyalgia hereditary?",
+    "What are the side effects of ketamine therapy?",
+    "Can a nerve block help fibromyalgia?",
+)
+FEEDBACK_NOTE = (
+    "👍 / 👎 under an answer tells the maintainers whether the quotes helped: the question, the quotes "
+    "and your vote are saved in a log on this server, nothing else."
+)
+ERROR_TEXT = "Sorry, something went wrong on our side while answering. Please try again."
+VOTE_ERROR_TEXT = "Sorry, your vote could not be saved."
+# Shown in the chat; longer input is cut for display only (the engine reports it as too long).
+MAX_SHOWN_CHARS = 2000
+CONCURRENCY = 4  # answers computed at once; more visitors wait in the queue
+MAX_QUEUE = 200
+
+STATUS_LABELS = {
+    CRISIS: "Please get help now",
+    ADVICE: "Not medical advice",
+    NO_ANSWER: "No answer in the documents",
+    INVALID: "Please check your question",
+}
+
+CSS = """
+.fqb-header h1 { margin: 0 0 .25rem 0; font-size: 1.6rem; }
+.fqb-header p { margin: .2rem 0; }
+.fqb-disclaimer { color: var(--body-text-color-subdued); font-size: .92rem; }
+.fqb-note { color: var(--body-text-color-subdued); font-size: .85rem; }
+.fqb-searching { color: var(--body-text-color-subdued); font-size: .9rem; margin: 0 0 .5rem 0; }
+.fqb-searching q { font-style: italic; }
+.fqb-notice { border-radius: 8px; padding: .6rem .8rem; margin: 0 0 .6rem 0; border-left: 5px solid; }
+.fqb-notice strong { display: block; margin-bottom: .15rem; }
+.fqb-crisis { background: #fde8e8; border-color: #c81e1e; color: #771d1d; font-size: 1.05rem; }
+.fqb-advice { background: #fdf6b2; border-color: #c27803; color: #723b13; }
+.fqb-none, .fqb-invalid { background: #f3f4f6; border-color: #9ca3af; color: #374151; }
+.fqb-error { background: #fde8e8; border-color: #9b1c1c; color: #771d1d; }
+.fqb-quote { margin: 0 0 .9rem 0; }
+.fqb-quote blockquote { margin: 0; padding: .35rem .8rem; border-left: 4px solid #0e9f6e;
+  background: rgba(14, 159, 110, .06); font-size: 1rem; }
+.fqb-source { font-size: .85rem; color: var(--body-text-color-subdued); margin: .3rem 0 0 .9rem; }
+.fqb-source cite { font-style: normal; font-weight: 600; }
+.fqb-source code { font-size: .8rem; }
+.fqb-context { margin: .25rem 0 0 .9rem; font-size: .88rem; }
+.fqb-context summary { cursor: pointer; color: var(--link-text-color); }
+.fqb-context p { margin: .35rem 0 0 0; padding: .4rem .6rem; border: 1px solid var(--border-color-primary);
+  border-radius: 6px; }
+.fqb-context mark { background: #fce96a; color: inherit; padding: 0 .1rem; }
+.fqb-docs td, .fqb-docs th { vertical-align: top; padding: .35rem .6rem; }
+.fqb-docs ul { margin: 0; padding-left: 1.1rem; }
+"""
+
+_MARKUP = re.compile(r"[\\`*_{}\[\]()#+\-!|~$:]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def literal(text: str) -> str:
+    """`text` as HTML that shows exactly these characters: HTML-escaped, and the characters that
+    Markdown, autolinks or LaTeX would act on written as numeric entities. Newlines become <br>,
+    so a message stays one line (a blank line would end the HTML block and let Markdown in)."""
+    escaped = html.escape(text, quote=True)
+    escaped = _MARKUP.sub(lambda m: f"&#{ord(m.group())};", escaped)
+    return _NEWLINE.sub("<br>", escaped)
+
+
+def file_name(file: str) -> str:
+    return PurePosixPath(file).name
+
+
+def render_question(text: str) -> str:
+    shown = text if len(text) <= MAX_SHOWN_CHARS else text[:MAX_SHOWN_CHARS] + "…"
+    return f'<div class="fqb-question">{literal(shown)}</div>'
+
+
+def render_source(quote: Quote) -> str:
+    where = f"<cite>{literal(quote.title or file_name(quote.file))}</cite>"
+    if quote.section:
+        where += f" › {literal(quote.section)}"
+    parts = [where, f"<code>{literal(quote.file)}</code>, line {quote.line}"]
+    parts += [f"also in <code>{literal(loc.file)}</code>, line {loc.line}" for loc in quote.also_in]
+    return '<p class="fqb-source">— ' + " · ".join(parts) + "</p>"
+
+
+def render_context(quote: Quote) -> str:
+    """The passage with the quote marked, or "" when the passage is the quote alone."""
+    context = quote.context or ""
+    at = quote.start - quote.context_start
+    if not (0 <= at and context[at : at + len(quote.text)] == quote.text):
+        at = context.find(quote.text)
+    if at < 0 or context.strip() == quote.text.strip():
+        return ""
+    end = at + len(quote.text)
+    marked = f"{literal(context[:at])}<mark>{literal(quote.text)}</mark>{literal(context[end:])}"
+    return f'<details class="fqb-context"><summary>Show in context</summary><p>{marked}</p></details>'
+
+
+def render_quote(quote: Quote) -> str:
+    return (
+        f'<figure class="fqb-quote"><blockquote>“{literal(quote.text)}”</blockquote>'
+        f"{render_source(quote)}{render_context(quote)}</figure>"
+    )
+
+
+def render_notice(kind: str, css_class: str, text: str, role: str = "note") -> str:
+    label = STATUS_LABELS.get(kind, "")
+    heading = f"<strong>{literal(label)}</strong>" if label else ""
+    return f'<div class="fqb-notice {css_class}" role="{role}">{heading}{literal(text)}</div>'
+
+
+def render_answer(answer: Answer) -> str:
+    """An answer as one line of HTML: crisis help first, then what was searched, the advice
+    notice, the quotes with their sources, or the no-answer notice."""
+    parts = []
+    if answer.status == INVALID:
+        parts.append(render_notice(INVALID, "fqb-invalid", answer.error or ERROR_TEXT))
+    if answer.status == CRISIS:
+        parts.append(render_notice(CRISIS, "fqb-crisis", answer.notice or "", role="alert"))
+    if answer.query and answer.query != answer.question:
+        parts.append(f'<p class="fqb-searching">Searching for: <q>{literal(answer.query)}</q></p>')
+    if answer.status == ADVICE:
+        parts.append(render_notice(ADVICE, "fqb-advice", answer.notice or ""))
+    parts += [render_quote(q) for q in answer.quotes]
+    if answer.status == NO_ANSWER:
+        parts.append(render_notice(NO_ANSWER, "fqb-none", answer.notice or ""))
+    return f'<div class="fqb-answer fqb-{answer.status}">' + "".join(parts) + "</div>"
+
+
+def render_error() -> str:
+    return f'<div class="fqb-answer"><div class="fqb-notice fqb-error" role="alert">{literal(ERROR_TEXT)}</div></div>'
+
+
+def render_documents(index) -> str:
+    """The corpus articles: title, file and line, where else they appear, and their sections."""
+    articles = [a for a in index.articles.values() if not a.duplicate_of]
+    files = sorted({a.file for a in index.articles.values()})
+    rows = []
+    for a in articles:
+        title = literal(a.title) if a.title else f"<em>Untitled article in {literal(file_name(a.file))}</em>"
+        where = [f"<code>{literal(a.file)}</code>, line {a.line}"]
+        for other_id in a.also_in:
+            other = index.articles.get(other_id)
+            if other:
+                where.append(f"also in <code>{literal(other.file)}</code>, line {other.line}")
+        sections = "".join(f"<li>{literal(s.heading)}</li>" for s in a.sections if s.heading)
+        rows.append(
+            f"<tr><td><strong>{title}</strong></td><td>{'<br>'.join(where)}</td>"
+            f"<td>{f'<ul>{sections}</ul>' if sections else ''}</td></tr>"
+        )
+    return (
+        f'<div class="fqb-docs"><p>The chat quotes only these {len(articles)} articles, '
+        f"from {len(files)} files in <code>corpus/</code>. Anything they do not cover, it cannot answer.</p>"
+        "<table><thead><tr><th>Article</th><th>File</th><th>Sections</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _new_session() -> dict:
+    # messages: what the Chatbot shows; questions: valid previous questions (the history the
+    # engine resolves follow-ups against); answers: message index -> answer dict, for votes.
+    return {"messages": [], "questions": [], "answers": {}}
+
+
+def build_app(bot, feedback_path: Path | None = None):
+    """The Gradio app over a loaded `Chatbot`. Launch it with `CSS` (see `serve`).
+
+    >>> app = build_app(Chatbot.load(), Path("feedback.jsonl"))
+    """
+    import gradio as gr
+
+    feedback = FeedbackLog(feedback_path or default_feedback_path())
+
+    def respond(text, session):
+        """Chat handler: answer the typed question with the session's earlier questions."""
+        text = text if isinstance(text, str) else ""
+        session = session or _new_session()
+        if not text.strip():
+            return session["messages"], session, ""
+        messages = [*session["messages"], {"role": "user", "content": render_question(text)}]
+        questions, answers = list(session["questions"]), dict(session["answers"])
+        try:
+            answer = bot.ask(text, history=questions)
+            content = render_answer(answer)
+            answers[len(messages)] = answer.to_dict()
+            if answer.status != INVALID:
+                questions.append(answer.question)
+        except Exception:
+            log.exception("the chat handler failed on a question")
+            content = render_error()
+        messages.append({"role": "assistant", "content": content})
+        return messages, {"messages": messages, "questions": questions, "answers": answers}, ""
+
+    def vote(session, data: gr.LikeData, request: gr.Request):
+        """Feedback handler: log the vote with the answer this session got (never what the
+        browser claims the answer was)."""
+        try:
+            index = data.index[0] if isinstance(data.index, list | tuple) else data.index
+            answer = (session or {}).get("answers", {}).get(index) if isinstance(index, int) else None
+            if answer is None:
+                return
+            choice = {True: "up", False: "down", "Like": "up", "Dislike": "down"}.get(data.liked, "withdrawn")
+            session_id = getattr(request, "session_hash", None) if request else None
+            feedback.append(feedback_record(answer, choice, session=session_id, message=index))
+        except Exception:
+            log.exception("could not save a vote to %s", feedback.path)
+            gr.Warning(VOTE_ERROR_TEXT)
+
+    def pick_example(data: gr.SelectData):
+        value = data.value
+        return value.get("text", "") if isinstance(value, dict) else str(value or "")
+
+    def clear():
+        return [], _new_session(), ""
+
+    def ask(question: str, history: list[str] | None = None) -> dict:
+        """Answer one question by quoting the documents. `history` holds the previous questions of
+        the conversation, oldest first. Returns the same JSON as `python -m chatbot ask --json`."""
+        if isinstance(history, str):
+            history = [history]
+        elif not isinstance(history, list | tuple):
+            history = []
+        try:
+            return bot.ask(question, history=[h for h in history if isinstance(h, str)]).to_dict()
+        except Exception as exc:
+            log.exception("the API handler failed on a question")
+            raise gr.Error(ERROR_TEXT) from exc
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        session = gr.State(_new_session())
+        gr.HTML(HEADER)
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                chat = gr.Chatbot(
+                    label="Answers quoted from the documents",
+                    height=540,
+                    placeholder=PLACEHOLDER,
+                    examples=[{"text": q} for q in EXAMPLES],
+                    feedback_options=("Like", "Dislike"),
+                    latex_delimiters=[],
+                    sanitize_html=True,
+                    allow_tags=False,
+                    buttons=[],
+                    elem_id="fqb-chat",
+                )
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(
+                        show_label=False,
+                        placeholder="Type a question about fibromyalgia or ketamine therapy…",
+                        lines=1,
+                        max_lines=4,
+                        scale=8,
+                        autofocus=True,
+                        elem_id="fqb-question",
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="fqb-ask")
+                with gr.Row():
+                    reset = gr.Button("Clear conversation", size="sm", variant="secondary", elem_id="fqb-clear")
+                gr.HTML(f'<p class="fqb-note">{literal(FEEDBACK_NOTE)}</p>')
+            with gr.Tab("Documents", id="documents"):
+                gr.HTML(render_documents(bot.index), elem_id="fqb-documents")
+
+        private = {"api_visibility": "private"}
+        chat_io = {"fn": respond, "inputs": [question, session], "outputs": [chat, session, question], **private}
+        question.submit(**chat_io)
+        send.click(**chat_io)
+        chat.example_select(pick_example, None, question, queue=False, **private).then(**chat_io)
+        chat.like(vote, [session], None, queue=False, **private)
+        reset.click(clear, None, [chat, session, question], queue=False, **private)
+        chat.clear(clear, None, [chat, session, question], queue=False, **private)
+        gr.api(ask, api_name="ask")
+    return app
+
+
+def serve(
+    index_dir: Path | None = None,
+    model_path: Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    feedback_path: Path | None = None,
+    concurrency: int = CONCURRENCY,
+) -> None:
+    """Load the model and index once, then serve the chat until interrupted."""
+    import gradio as gr
+
+    from .engine import Chatbot
+
+    print("Loading the model and the index…", file=sys.stderr, flush=True)
+    bot = Chatbot.load(index_dir, model_path)
+    feedback_path = Path(feedback_path or default_feedback_path())
+    app = build_app(bot, feedback_path)
+    app.queue(default_concurrency_limit=concurrency, max_size=MAX_QUEUE)
+    try:
+        _, url, _ = app.launch(
+            server_name=host,
+            server_port=port,
+            share=False,
+            ssr_mode=False,
+            mcp_server=False,
+            quiet=True,
+            show_error=False,
+            prevent_thread_lock=True,
+            footer_links=["api"],
+            theme=gr.themes.Default(primary_hue="emerald", neutral_hue="slate"),
+            css=CSS,
+        )
+    except OSError as exc:
+        raise SystemExit(f"error: cannot listen on {host}:{port} ({exc}); choose another port with --port") from exc
+    print(f"Chat running at {url} (feedback log: {feedback_path}). Press Ctrl+C to stop.", flush=True)
+    app.block_thread()

@@ -1,0 +1,22 @@
+"""Where the evals read and write. The only place that reads a path variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+EVAL_DIR = Path(__file__).resolve().parent
+REPO_ROOT = EVAL_DIR.parent
+GOLD_PATH = EVAL_DIR / "data" / "gold.jsonl"
+BASELINE_PATH = EVAL_DIR / "baseline.json"
+
+
+def cache_dir() -> Path:
+    """`$EVAL_CACHE_DIR`, else `eval/.cache/`: indexes the evals build (per chunk size, per BEIR
+    dataset) and their embedding caches, kept between runs so reruns are fast."""
+    return Path(os.environ.get("EVAL_CACHE_DIR") or EVAL_DIR / ".cache")
+
+
+def reports_dir() -> Path:
+    """`eval/reports/`: every run's JSON, Markdown and charts (the README shows them)."""
+    return EVAL_DIR / "reports"
