@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from indexer import Embedder, Index, load_index, tokenize
+from indexer import Embedder, Index, IndexLoadError, load_index, tokenize
+from indexer.publishing import current_version
 
 from .answers import (
     ADVICE,
@@ -26,6 +30,17 @@ from .safety import route
 from .settings import AnswerSettings
 
 
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What one question is answered from: swapped whole on reload, so no answer mixes versions."""
+
+    index: Index
+    idf: dict[str, float]
+
+
 class Chatbot:
     """Answers questions by quoting the indexed documents.
 
@@ -35,10 +50,14 @@ class Chatbot:
     """
 
     def __init__(self, index: Index, embedder: Embedder, settings: AnswerSettings = AnswerSettings()):
-        self.index = index
+        self._loaded = _Loaded(index, idf_weights(index))
         self.embedder = embedder
         self.settings = settings
-        self._idf = idf_weights(index)
+        self.index_dir: Path | None = None  # set by load(); where reload() looks
+
+    @property
+    def index(self) -> Index:
+        return self._loaded.index
 
     @classmethod
     def load(
@@ -51,28 +70,64 @@ class Chatbot:
         index = load_index(index_dir, model_path)
         embedder = Embedder(model_path)
         embedder.encode(["warm up"])
-        return cls(index, embedder, settings)
+        bot = cls(index, embedder, settings)
+        bot.index_dir = Path(index_dir) if index_dir is not None else None
+        return bot
 
     def with_settings(self, settings: AnswerSettings) -> Chatbot:
         """The same index and model with other settings (for evals), without reloading."""
-        return Chatbot(self.index, self.embedder, settings)
+        bot = Chatbot(self.index, self.embedder, settings)
+        bot._loaded, bot.index_dir = self._loaded, self.index_dir
+        return bot
+
+    def reload(self) -> bool:
+        """Switch to the live index version if a rebuild published a new one; True if switched.
+        A damaged new version is refused (logged) and the current one keeps serving."""
+        from indexer import default_index_dir
+
+        index_dir = self.index_dir or default_index_dir()
+        try:
+            if current_version(index_dir) == self.index.folder:
+                return False
+            fresh = load_index(index_dir, self.embedder.info.path)
+        except IndexLoadError as exc:
+            log.warning("index not reloaded, still serving %s: %s", self.index.folder.name, exc)
+            return False
+        self._loaded = _Loaded(fresh, idf_weights(fresh))
+        log.warning("switched to index version %s", fresh.folder.name)
+        return True
+
+    def watch(self, interval: float = 2.0) -> threading.Thread:
+        """Check for a newly published index every `interval` seconds, in a daemon thread."""
+
+        def loop():
+            while True:
+                time.sleep(interval)
+                try:
+                    self.reload()
+                except Exception:  # a watcher must never die; the next check tries again
+                    log.exception("index reload check failed")
+
+        thread = threading.Thread(target=loop, name="index-watcher", daemon=True)
+        thread.start()
+        return thread
 
     def retrieve(self, query: str, k: int | None = None, timings: dict | None = None) -> list[Hit]:
         """Fused passage hits for a query, best first (what the evals rank)."""
-        hits, _, _ = self._retrieve(query, timings if timings is not None else {})
+        hits, _, _ = self._retrieve(query, timings if timings is not None else {}, self.index)
         return hits[:k] if k else hits
 
-    def _retrieve(self, query: str, timings: dict):
+    def _retrieve(self, query: str, timings: dict, index: Index):
         settings = self.settings
         clock = time.perf_counter()
         vector = self.embedder.encode([query])[0]
         timings["embed"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        dense = dense_candidates(self.index, vector, settings.candidates) if settings.mode != "bm25" else {}
+        dense = dense_candidates(index, vector, settings.candidates) if settings.mode != "bm25" else {}
         timings["dense"] = time.perf_counter() - clock
         clock = time.perf_counter()
         tokens = tokenize([query])[0]
-        lexical = bm25_candidates(self.index, tokens, settings.candidates) if settings.mode != "dense" else {}
+        lexical = bm25_candidates(index, tokens, settings.candidates) if settings.mode != "dense" else {}
         timings["bm25"] = time.perf_counter() - clock
         clock = time.perf_counter()
         hits = fuse(dense, lexical, settings)
@@ -89,12 +144,13 @@ class Chatbot:
             return Answer(question=cleaned, query=cleaned, status=CRISIS, notice=CRISIS_NOTICE)
         previous = [clean_text(h)[:1000] for h in (history or [])][-self.settings.max_history_turns :]
         query = resolve(cleaned, [h for h in previous if h], self.settings.max_history_turns)
+        loaded = self._loaded  # one version for the whole answer, even if a reload happens meanwhile
         timings: dict[str, float] = {}
-        hits, vector, tokens = self._retrieve(query, timings)
+        hits, vector, tokens = self._retrieve(query, timings, loaded.index)
         clock = time.perf_counter()
-        scored = score_sentences(self.index, hits, vector, tokens, self._idf, self.settings)
+        scored = score_sentences(loaded.index, hits, vector, tokens, loaded.idf, self.settings)
         confident = bool(scored) and max(s.evidence for s in scored) >= self.settings.threshold
-        quotes = make_quotes(self.index, scored, self.settings) if confident else []
+        quotes = make_quotes(loaded.index, scored, self.settings) if confident else []
         timings["extraction"] = time.perf_counter() - clock
         if kind == ADVICE:
             return Answer(cleaned, query, ADVICE, tuple(quotes), ADVICE_NOTICE, timings=timings)

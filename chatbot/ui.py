@@ -7,7 +7,6 @@ Everything shown is escaped here, whoever wrote it (visitor or corpus): messages
 single-line HTML in which no text can become markup, Markdown or LaTeX.
 """
 
-import html
 import logging
 import re
 import sys
@@ -39,8 +38,8 @@ EXAMPLES = (
     "Can a nerve block help fibromyalgia?",
 )
 FEEDBACK_NOTE = (
-    "👍 / 👎 under an answer tells the maintainers whether the quotes helped: the question, the quotes "
-    "and your vote are saved in a log on this server, nothing else."
+    "The thumbs under an answer tell the maintainers whether its quotes helped: the question, the "
+    "quotes and your vote are saved in a log on this server, nothing else."
 )
 ERROR_TEXT = "Sorry, something went wrong on our side while answering. Please try again."
 VOTE_ERROR_TEXT = "Sorry, your vote could not be saved."
@@ -57,7 +56,7 @@ STATUS_LABELS = {
 }
 
 CSS = """
-.fqb-header h1 { margin: 0 0 .25rem 0; font-size: 1.6rem; }
+.fqb-header h1 { margin: 0 0 .25rem 0; font-size: 1.6rem; font-weight: 600 !important; }
 .fqb-header p { margin: .2rem 0; }
 .fqb-disclaimer { color: var(--body-text-color-subdued); font-size: .92rem; }
 .fqb-note { color: var(--body-text-color-subdued); font-size: .85rem; }
@@ -84,17 +83,15 @@ CSS = """
 .fqb-docs ul { margin: 0; padding-left: 1.1rem; }
 """
 
-_MARKUP = re.compile(r"[\\`*_{}\[\]()#+\-!|~$:]")
+# HTML's special characters, and those that Markdown, autolinks or LaTeX would act on, as entities.
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-!|~$:"}
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 def literal(text: str) -> str:
-    """`text` as HTML that shows exactly these characters: HTML-escaped, and the characters that
-    Markdown, autolinks or LaTeX would act on written as numeric entities. Newlines become <br>,
-    so a message stays one line (a blank line would end the HTML block and let Markdown in)."""
-    escaped = html.escape(text, quote=True)
-    escaped = _MARKUP.sub(lambda m: f"&#{ord(m.group())};", escaped)
-    return _NEWLINE.sub("<br>", escaped)
+    """`text` as HTML that shows exactly these characters, whatever they are. Newlines become
+    <br>, so a message stays one line (a blank line would end the HTML block and let Markdown in)."""
+    return _NEWLINE.sub("<br>", text.translate(_ENTITIES))
 
 
 def file_name(file: str) -> str:
@@ -265,7 +262,9 @@ def build_app(bot, feedback_path: Path | None = None):
             with gr.Tab("Chat", id="chat"):
                 chat = gr.Chatbot(
                     label="Answers quoted from the documents",
-                    height=540,
+                    show_label=False,
+                    height="68vh",
+                    min_height=420,
                     placeholder=PLACEHOLDER,
                     examples=[{"text": q} for q in EXAMPLES],
                     feedback_options=("Like", "Dislike"),
@@ -287,8 +286,8 @@ def build_app(bot, feedback_path: Path | None = None):
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="fqb-ask")
                 with gr.Row():
-                    reset = gr.Button("Clear conversation", size="sm", variant="secondary", elem_id="fqb-clear")
-                gr.HTML(f'<p class="fqb-note">{literal(FEEDBACK_NOTE)}</p>')
+                    reset = gr.Button("Clear conversation", size="sm", scale=0, min_width=170, elem_id="fqb-clear")
+                    gr.HTML(f'<p class="fqb-note">{literal(FEEDBACK_NOTE)}</p>')
             with gr.Tab("Documents", id="documents"):
                 gr.HTML(render_documents(bot.index), elem_id="fqb-documents")
 

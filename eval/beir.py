@@ -1,0 +1,219 @@
+"""Public benchmarks in BEIR format (corpus.jsonl, queries.jsonl, qrels/test.tsv), run through the
+project's own indexer and the chatbot's retrieve(), scored with ranx at document level.
+
+>>> data = load_beir(Path("../shared/datasets/scifact"))
+>>> result = run_beir(data, embedder=Embedder(), mode="all")
+>>> result.rows[0]["ndcg@10"]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer import Document, Embedder
+
+from .errors import EvalError
+from .indexes import build_family_index, index_settings
+from .metrics import ranx_scores
+
+METRICS = ("ndcg@10", "recall@100", "mrr@10")
+# Published nDCG@10 on BEIR SciFact (test), from ../shared/datasets/README.md.
+PUBLISHED_SCIFACT = [
+    ("BM25 (Pyserini, flat index)", 0.679),
+    ("BM25 (Pyserini, multifield; BEIR paper)", 0.665),
+    ("bm25s, Lucene variant, k1=1.2 b=0.75", 0.680),
+    ("all-MiniLM-L6-v2, dense (MTEB)", 0.645),
+]
+# A whole abstract in one passage: chunking an abstract into smaller passages loses the
+# document-level term statistics BM25 relies on (see the README for the sweep).
+BEIR_MAX_WORDS = 1000
+BEIR_CANDIDATES = 1000  # passages per retriever, so that 100 distinct documents survive fusion
+
+
+@dataclass(frozen=True)
+class BeirData:
+    name: str
+    corpus: dict[str, tuple[str, str]]  # doc id -> (title, text)
+    queries: dict[str, str]  # query id -> text, only those judged in qrels
+    qrels: dict[str, dict[str, int]]  # query id -> {doc id: relevance}
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise EvalError(f"{path} is missing: a BEIR folder holds corpus.jsonl, queries.jsonl and qrels/test.tsv")
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except ValueError as exc:
+                    raise EvalError(f"{path}, line {number}: not valid JSON ({exc})") from exc
+    return rows
+
+
+def read_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """query-id, corpus-id, score per line, tab-separated; a header line is skipped when present."""
+    if not path.is_file():
+        raise EvalError(f"{path} is missing: a BEIR folder holds qrels/test.tsv")
+    qrels: dict[str, dict[str, int]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        parts = line.split("\t") if "\t" in line else line.split()
+        if not parts or not line.strip():
+            continue
+        if len(parts) < 3:
+            raise EvalError(f"{path}, line {number}: expected query-id, corpus-id and score, got {line!r}")
+        try:
+            score = int(float(parts[2]))
+        except ValueError as exc:
+            if number == 1:  # the header line ("query-id corpus-id score")
+                continue
+            raise EvalError(f"{path}, line {number}: score {parts[2]!r} is not a number") from exc
+        if score > 0:
+            qrels.setdefault(parts[0], {})[parts[1]] = score
+    if not qrels:
+        raise EvalError(f"{path} holds no relevance judgement with a positive score")
+    return qrels
+
+
+def load_beir(folder: Path, split: str = "test") -> BeirData:
+    folder = Path(folder)
+    corpus = {str(r["_id"]): (r.get("title") or "", r.get("text") or "") for r in _read_jsonl(folder / "corpus.jsonl")}
+    qrels = read_qrels(folder / "qrels" / f"{split}.tsv")
+    all_queries = {str(r["_id"]): r["text"] for r in _read_jsonl(folder / "queries.jsonl")}
+    missing = sorted(set(qrels) - set(all_queries))
+    if missing:
+        raise EvalError(f"qrels name queries not in queries.jsonl: {', '.join(missing[:5])}")
+    queries = {q: all_queries[q] for q in qrels}
+    return BeirData(folder.resolve().name, corpus, queries, qrels)
+
+
+def beir_document(doc_id: str, title: str, text: str) -> Document:
+    """A BEIR record as one corpus file: the title on its own line (without a final period, so
+    the segmenter takes it for the article title and every passage is embedded with it), a blank
+    line, then the text as one paragraph."""
+    title = title.strip()
+    if title.endswith(".") and not title.endswith(".."):
+        title = title[:-1]
+    body = "\n\n".join(p for p in (title, text.strip()) if p)
+    return Document(file=doc_id, text=body, sha256=hashlib.sha256(body.encode("utf-8")).hexdigest())
+
+
+@dataclass(frozen=True)
+class BeirResult:
+    dataset: str
+    documents: int
+    queries: int
+    build: dict  # the build summary (passages, seconds, ...)
+    settings: dict  # max_words and retrieval settings
+    rows: list[dict] = field(default_factory=list)  # one per mode: mode, metrics, seconds
+    dropped: list[str] = field(default_factory=list)  # documents the segmenter left no text of
+
+    def to_dict(self) -> dict:
+        return {
+            "dataset": self.dataset,
+            "documents": self.documents,
+            "queries": self.queries,
+            "build": self.build,
+            "settings": self.settings,
+            "rows": self.rows,
+            "dropped_documents": self.dropped,
+        }
+
+
+def document_run(bot, queries: dict[str, str], depth: int = 100) -> dict[str, dict[str, float]]:
+    """{query id: {doc id: score}}: each document scores its best passage; a duplicate article's
+    other copies (also_in) score the same."""
+    index = bot.index
+    run: dict[str, dict[str, float]] = {}
+    for qid, text in queries.items():
+        scores: dict[str, float] = {}
+        for hit in bot.retrieve(text):
+            chunk = index.chunks[hit.chunk]
+            article = index.articles[chunk.article_id]
+            for doc in (chunk.file, *(index.articles[a].file for a in article.also_in)):
+                if hit.score > scores.get(doc, float("-inf")):
+                    scores[doc] = hit.score
+            if len(scores) >= depth:
+                break  # hits come best first: later ones cannot enter the top `depth`
+        run[qid] = scores
+    return run
+
+
+MODES = ("bm25", "dense", "hybrid", "all")
+
+
+def variants(mode: str, fusion: str, dense_weight: float) -> list[tuple[str, dict]]:
+    """(label, AnswerSettings overrides) per configuration a --mode asks for; "all" runs both fusions."""
+    if mode not in MODES:
+        raise EvalError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+    hybrid = [
+        (f"hybrid {f}" + (f" (dense {dense_weight:g})" if dense_weight != 0.5 else ""), {"mode": "hybrid", "fusion": f})
+        for f in ((fusion, "weighted" if fusion == "rrf" else "rrf") if mode == "all" else (fusion,))
+    ]
+    single = {"bm25": [("bm25", {"mode": "bm25"})], "dense": [("dense", {"mode": "dense"})], "hybrid": hybrid}
+    return single[mode] if mode != "all" else single["bm25"] + single["dense"] + hybrid
+
+
+def run_beir(
+    data: BeirData,
+    embedder: Embedder,
+    mode: str = "all",
+    *,
+    max_words: int = BEIR_MAX_WORDS,
+    fusion: str = "rrf",
+    dense_weight: float = 0.5,
+    rrf_k: int = 60,
+    candidates: int = BEIR_CANDIDATES,
+    progress: bool = False,
+) -> BeirResult:
+    from chatbot import AnswerSettings, Chatbot
+    from indexer import load_index
+
+    documents = [beir_document(d, title, text) for d, (title, text) in data.corpus.items()]
+    folder, summary = build_family_index(
+        documents, f"beir-{data.name}", index_settings(max_words), embedder, progress=progress, corpus_label=data.name
+    )
+    index = load_index(folder)
+    indexed = {c.file for c in index.chunks} | {a.file for a in index.articles.values()}
+    dropped = sorted(d.file for d in documents if d.file not in indexed)
+    base = Chatbot(index, embedder)
+    rows = []
+    for label, overrides in variants(mode, fusion, dense_weight):
+        settings = AnswerSettings(
+            **{"fusion": fusion, "dense_weight": dense_weight, "rrf_k": rrf_k, "candidates": candidates, **overrides}
+        )
+        clock = time.perf_counter()
+        run = document_run(base.with_settings(settings), data.queries)
+        seconds = time.perf_counter() - clock
+        scores = ranx_scores(data.qrels, run, METRICS)
+        chosen = {k: getattr(settings, k) for k in ("mode", "fusion", "dense_weight", "rrf_k", "candidates")}
+        rows.append({"config": label, **chosen, **scores, "seconds": round(seconds, 2)})
+    return BeirResult(
+        dataset=data.name,
+        documents=len(documents),
+        queries=len(data.queries),
+        build={
+            "passages": summary.passages,
+            "sentences": summary.sentences,
+            "duplicates": len(summary.duplicates),
+            "embedded": summary.embedded,
+            "reused": summary.reused,
+            "up_to_date": summary.up_to_date,
+            "seconds": round(summary.seconds, 1),
+            "index": str(folder),
+        },
+        settings={
+            "max_words": max_words,
+            "fusion": fusion,
+            "dense_weight": dense_weight,
+            "rrf_k": rrf_k,
+            "candidates": candidates,
+        },
+        rows=rows,
+        dropped=dropped,
+    )
