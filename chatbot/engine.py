@@ -29,7 +29,6 @@ from .retrieval import Hit, bm25_candidates, dense_candidates, fuse
 from .safety import route
 from .settings import AnswerSettings
 
-
 log = logging.getLogger(__name__)
 
 

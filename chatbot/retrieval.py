@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer import Index, tokenize
+from indexer import Index
 
 from .settings import AnswerSettings
 
@@ -22,7 +22,7 @@ class Hit:
 def dense_candidates(index: Index, query_vector: np.ndarray, k: int) -> dict[int, float]:
     k = min(k, index.passage_index.ntotal)
     scores, rows = index.passage_index.search(query_vector.reshape(1, -1), k)
-    return {int(r): float(s) for s, r in zip(scores[0], rows[0]) if r >= 0}
+    return {int(r): float(s) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0}
 
 
 def bm25_candidates(index: Index, query_tokens: list[str], k: int) -> dict[int, float]:

@@ -27,7 +27,7 @@ CRISIS_RULES = [
     ("no will to live", r"\b(?:don'?t|do not|no longer|can'?t|cannot) (?:want to |wanna )?(?:live|go on|be alive|be here anymore|keep going)\b|\bno (?:point|reason|will) (?:in |to )?(?:living|live|life|going on|be alive)\b|\bpoint in living\b|\bnever wake up\b|\bnot wake up\b"),
     ("way to die", r"\b(?:painless|quick|easy|best|quickest|easiest|surest) way to (?:die|go|end)\b|\bhow (?:can|could|do|would) i (?:die|end it|disappear)\b"),
     ("method", r"\b(?:jump(?:ing)? off|hang(?:ing)? myself|slit(?:ting)? my|shoot(?:ing)? myself|drown(?:ing)? myself)\b"),
-    ("overdose intent", rf"\b(?:overdose|od)\b.{{0,40}}\b(?:on purpose|myself|to die|and die|want|going|plan|end)|\b(?:want|going|plan(?:ning)?|try(?:ing)?) to (?:overdose|od)\b|\b(?:lethal|fatal|deadly|killing) (?:dose|amount)\b|\bhow (?:much|many)\b.{{0,40}}\b(?:to|would|will) (?:die|kill|overdose|od)\b"),
+    ("overdose intent", r"\b(?:overdose|od)\b.{0,40}\b(?:on purpose|myself|to die|and die|want|going|plan|end)|\b(?:want|going|plan(?:ning)?|try(?:ing)?) to (?:overdose|od)\b|\b(?:lethal|fatal|deadly|killing) (?:dose|amount)\b|\bhow (?:much|many)\b.{0,40}\b(?:to|would|will) (?:die|kill|overdose|od)\b"),
     ("feel like dying", r"\bfeel(?:ing)? like (?:dying|ending it|giving up on life)\b|\b(?:take|swallow|down) (?:them|it|these|those) all\b|\ball at once\b.{0,30}\b(?:pills|meds|tablets)\b"),
     ("taking everything", rf"\b(?:take|took|taking|swallow|swallowed|swallowing) (?:all|all of|the whole|a whole|every|an entire|the entire) (?:my |of my |the |bottle of (?:my )?|pack of (?:my )?)?(?:{_MEDS}|bottle|pack)\b|\bsaving (?:up )?(?:my )?{_MEDS}\b"),
 ]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-
 
 from .cache import EmbeddingCache, encode_cached
 from .chunking import chunk_article
@@ -18,7 +18,7 @@ from .errors import CorpusError, IndexLoadError
 from .lexical import BM25_PARAMS, TOKENIZER, build_bm25
 from .paths import default_corpus_dir, default_index_dir, display_path
 from .publishing import build_lock, building_folder, current_version, new_version_name, publish, remove_abandoned_builds
-from .reading import read_corpus
+from .reading import corpus_files, read_corpus
 from .records import Article, Chunk, Document
 from .segmenting import segment
 from .settings import IndexSettings
@@ -90,11 +90,13 @@ def build_index(
     progress: bool = False,
     skipped: list[str] | None = None,
     corpus_label: str = "",
+    check_unchanged: Callable[[], None] | None = None,
 ) -> BuildSummary:
     """Build an index of `documents` into `index_dir` and publish it atomically.
 
     Nothing is built when the live index was made from the same files, settings and model,
-    unless `force`.
+    unless `force`. `check_unchanged` runs just before publishing and raises to abandon a build
+    whose sources changed meanwhile.
     """
     started = time.perf_counter()
     embedder = embedder or Embedder()
@@ -131,7 +133,7 @@ def build_index(
         duplicates = [(a.duplicate_of, a.id) for a in articles if a.duplicate_of is not None]
         manifest = {
             "version": name,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "model": {"name": embedder.info.name, "fingerprint": embedder.info.fingerprint, "dimension": dimension},
             "chunker": settings.chunker.to_dict(),
             "faiss": {"type": settings.faiss_type},
@@ -162,6 +164,8 @@ def build_index(
             faiss_type=settings.faiss_type,
             manifest=manifest,
         )
+        if check_unchanged is not None:
+            check_unchanged()
         publish(index_dir, folder)
     return BuildSummary(
         index_dir=index_dir,
@@ -216,6 +220,16 @@ def build_corpus_index(
     corpus_dir = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
     documents, skipped = read_corpus(corpus_dir, skip_bad_files=skip_bad_files)
+
+    def check_unchanged() -> None:
+        now = {display_path(p): p for p in corpus_files(corpus_dir)}
+        for document in documents:
+            path = now.get(document.file)
+            if path is None:
+                raise CorpusError(f"{document.file} was deleted during the build; nothing was published, run it again")
+            if hashlib.sha256(path.read_bytes()).hexdigest() != document.sha256:
+                raise CorpusError(f"{document.file} changed during the build; nothing was published, run it again")
+
     return build_index(
         documents,
         index_dir,
@@ -225,6 +239,7 @@ def build_corpus_index(
         progress=progress,
         skipped=skipped,
         corpus_label=display_path(corpus_dir),
+        check_unchanged=check_unchanged,
     )
 
 

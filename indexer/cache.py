@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -61,6 +61,6 @@ def encode_cached(
     todo = list(dict.fromkeys(texts[i] for i in missing))
     if todo:
         fresh = encode(todo)
-        cache.put_many({text_key(t): v for t, v in zip(todo, fresh)})
-        known.update({text_key(t): v for t, v in zip(todo, fresh)})
+        cache.put_many({text_key(t): v for t, v in zip(todo, fresh, strict=True)})
+        known.update({text_key(t): v for t, v in zip(todo, fresh, strict=True)})
     return np.stack([known[key] for key in keys]).astype(np.float32, copy=False), missing

@@ -104,7 +104,6 @@ def segment(document: Document) -> list[Article]:
 
 def _article(document, source, block, bylines, number) -> Article | None:
     title = byline = ""
-    title_line: Line | None = None
     sections: list[Section] = []
     heading, heading_start, heading_line = "", -1, 0
     paragraphs: list[Paragraph] = []
@@ -123,7 +122,7 @@ def _article(document, source, block, bylines, number) -> Article | None:
             continue
         text = line.text(source)
         if not title and not byline and not paragraphs and not sections and is_heading(text) and not BYLINE.search(text):
-            title, title_line = text, line
+            title = text
             first = first or line
             continue
         if title and text == title and not paragraphs:  # the title repeated, as page templates do

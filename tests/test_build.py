@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from indexer import (
+    CorpusError,
     CorruptIndexError,
     FormatVersionError,
     ModelMismatchError,
@@ -19,8 +20,8 @@ from indexer import (
     build_corpus_index,
     load_index,
     model_info,
+    publishing,
 )
-from indexer import publishing
 from indexer.embedding import packaged_model_dir
 from tests.conftest import CORPUS, REPO
 
@@ -176,3 +177,28 @@ def test_cli_help_build_and_inspect(workspace):
     assert "duplicate of " in shown.stdout and "corpus/003_adc36a2e2c4ab3c7.txt#6" in shown.stdout
     missing = run_cli("--corpus", str(corpus / "nope"), "--index", str(index))
     assert missing.returncode == 1 and "does not exist" in missing.stderr
+
+
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_file_changed_during_build_publishes_nothing(workspace, monkeypatch, change):
+    corpus, index = workspace
+    old = build(corpus, index)
+    target = corpus / "002_a7cb2ac8830fe42a.txt"
+    (corpus / "004_e232aafa4dc073b1.txt").write_text("Fibromyalgia is common.\n", encoding="utf-8")
+    import indexer.build
+
+    real_write = indexer.build.write_version
+
+    def write_then_change(*args, **kwargs):
+        result = real_write(*args, **kwargs)
+        if change == "edit":
+            target.write_text("Edited while the index was being built.\n", encoding="utf-8")
+        else:
+            target.unlink()
+        return result
+
+    monkeypatch.setattr("indexer.build.write_version", write_then_change)
+    with pytest.raises(CorpusError, match="during the build; nothing was published") as error:
+        build(corpus, index)
+    assert "002_a7cb2ac8830fe42a.txt" in str(error.value)
+    assert load_index(index).manifest["version"] == old.version

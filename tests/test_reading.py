@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import BadFileError, CorpusError
-from indexer import reading
+from indexer import BadFileError, CorpusError, reading
 from indexer.reading import read_corpus, read_document
 
 
