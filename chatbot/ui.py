@@ -56,7 +56,7 @@ STATUS_LABELS = {
 }
 
 CSS = """
-.fqb-header h1 { margin: 0 0 .25rem 0; font-size: 1.6rem; font-weight: 600 !important; }
+.fqb-header h1 { margin: 0 0 .25rem 0; font-size: 1.6rem; }
 .fqb-header p { margin: .2rem 0; }
 .fqb-disclaimer { color: var(--body-text-color-subdued); font-size: .92rem; }
 .fqb-note { color: var(--body-text-color-subdued); font-size: .85rem; }
@@ -71,7 +71,7 @@ CSS = """
 .fqb-quote { margin: 0 0 .9rem 0; }
 .fqb-quote blockquote { margin: 0; padding: .35rem .8rem; border-left: 4px solid #0e9f6e;
   background: rgba(14, 159, 110, .06); font-size: 1rem; }
-.fqb-source { font-size: .85rem; color: var(--body-text-color-subdued); margin: .3rem 0 0 .9rem; }
+.fqb-source { font-size: .85rem; color: #4b5563; margin: .3rem 0 0 .9rem; }
 .fqb-source cite { font-style: normal; font-weight: 600; }
 .fqb-source code { font-size: .8rem; }
 .fqb-context { margin: .25rem 0 0 .9rem; font-size: .88rem; }
@@ -79,8 +79,10 @@ CSS = """
 .fqb-context p { margin: .35rem 0 0 0; padding: .4rem .6rem; border: 1px solid var(--border-color-primary);
   border-radius: 6px; }
 .fqb-context mark { background: #fce96a; color: inherit; padding: 0 .1rem; }
-.fqb-docs td, .fqb-docs th { vertical-align: top; padding: .35rem .6rem; }
-.fqb-docs ul { margin: 0; padding-left: 1.1rem; }
+.fqb-doc { border-bottom: 1px solid var(--border-color-primary); padding: .6rem 0; }
+.fqb-doc h3 { margin: 0 0 .2rem 0; font-size: 1.05rem; }
+.fqb-doc p { margin: .1rem 0; font-size: .9rem; }
+.fqb-doc-file { color: #4b5563; }
 """
 
 # HTML's special characters, and those that Markdown, autolinks or LaTeX would act on, as entities.
@@ -153,7 +155,7 @@ def render_answer(answer: Answer) -> str:
     parts += [render_quote(q) for q in answer.quotes]
     if answer.status == NO_ANSWER:
         parts.append(render_notice(NO_ANSWER, "fqb-none", answer.notice or ""))
-    return f'<div class="fqb-answer fqb-{answer.status}">' + "".join(parts) + "</div>"
+    return f'<div class="fqb-answer fqb-status-{answer.status}">' + "".join(parts) + "</div>"
 
 
 def render_error() -> str:
@@ -164,7 +166,7 @@ def render_documents(index) -> str:
     """The corpus articles: title, file and line, where else they appear, and their sections."""
     articles = [a for a in index.articles.values() if not a.duplicate_of]
     files = sorted({a.file for a in index.articles.values()})
-    rows = []
+    items = []
     for a in articles:
         title = literal(a.title) if a.title else f"<em>Untitled article in {literal(file_name(a.file))}</em>"
         where = [f"<code>{literal(a.file)}</code>, line {a.line}"]
@@ -172,16 +174,15 @@ def render_documents(index) -> str:
             other = index.articles.get(other_id)
             if other:
                 where.append(f"also in <code>{literal(other.file)}</code>, line {other.line}")
-        sections = "".join(f"<li>{literal(s.heading)}</li>" for s in a.sections if s.heading)
-        rows.append(
-            f"<tr><td><strong>{title}</strong></td><td>{'<br>'.join(where)}</td>"
-            f"<td>{f'<ul>{sections}</ul>' if sections else ''}</td></tr>"
+        headings = [literal(s.heading) for s in a.sections if s.heading]
+        sections = f'<p class="fqb-doc-sections">Sections: {" · ".join(headings)}</p>' if headings else ""
+        items.append(
+            f'<div class="fqb-doc"><h3>{title}</h3><p class="fqb-doc-file">{" · ".join(where)}</p>{sections}</div>'
         )
     return (
         f'<div class="fqb-docs"><p>The chat quotes only these {len(articles)} articles, '
-        f"from {len(files)} files in <code>corpus/</code>. Anything they do not cover, it cannot answer.</p>"
-        "<table><thead><tr><th>Article</th><th>File</th><th>Sections</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f"from {len(files)} files in <code>corpus/</code>. It cannot answer what they do not cover.</p>"
+        f"{''.join(items)}</div>"
     )
 
 
@@ -303,6 +304,20 @@ def build_app(bot, feedback_path: Path | None = None):
     return app
 
 
+def theme():
+    """Gradio's default look, with its bundled fonts (nothing is fetched from the web) in the
+    weights whose files hold every glyph: Gradio's semibold files are small subsets that lack
+    some letters, so bold text uses the full bold files."""
+    import gradio as gr
+
+    return gr.themes.Default(
+        primary_hue="emerald",
+        neutral_hue="slate",
+        font=[gr.themes.LocalFont("Source Sans Pro", weights=(400, 700)), "ui-sans-serif", "sans-serif"],
+        font_mono=[gr.themes.LocalFont("IBM Plex Mono", weights=(400, 700)), "ui-monospace", "monospace"],
+    )
+
+
 def serve(
     index_dir: Path | None = None,
     model_path: Path | None = None,
@@ -332,7 +347,7 @@ def serve(
             show_error=False,
             prevent_thread_lock=True,
             footer_links=["api"],
-            theme=gr.themes.Default(primary_hue="emerald", neutral_hue="slate"),
+            theme=theme(),
             css=CSS,
         )
     except OSError as exc:

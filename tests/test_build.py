@@ -127,8 +127,14 @@ def test_checksum_mismatch_is_refused(workspace):
     build(corpus, index)
     live = publishing.current_version(index)
     chunks = live / "chunks.json"
-    chunks.write_text(chunks.read_text(encoding="utf-8").replace("Fibromyalgia", "Fibromyalgiu", 1), encoding="utf-8")
-    with pytest.raises(CorruptIndexError, match="does not match its checksum"):
+    original = chunks.read_bytes()
+    chunks.write_text(original.decode("utf-8").replace("Fibromyalgia", "Fibromyalgiu", 1), encoding="utf-8")
+    with pytest.raises(CorruptIndexError, match="chunks.json does not match its checksum"):
+        load_index(index)
+    chunks.write_bytes(original)
+    faiss_file = live / "passages.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])  # truncated
+    with pytest.raises(CorruptIndexError, match="passages.faiss does not match its checksum"):
         load_index(index)
     (live / "passages.faiss").unlink()
     with pytest.raises(CorruptIndexError, match="is missing"):
