@@ -26,7 +26,8 @@ MIN_QUOTE_WORDS = 5  # a shorter sentence ("Dermatographism.") is quoted with th
 @dataclass(frozen=True)
 class Scored:
     chunk: int
-    sentence: int  # position in the chunk
+    sentence: int  # position in the chunk of the window's first sentence
+    last: int  # position of its last sentence (windows hold 1 or 2 sentences of one paragraph)
     score: float  # ranking score (sentence, lexical and passage evidence)
     evidence: float  # what abstention looks at: sentence and lexical evidence only
 
@@ -60,36 +61,50 @@ def score_sentences(
     scored = []
     for hit in top:
         chunk = index.chunks[hit.chunk]
+        source = index.sources[chunk.file]
         rows = slice(index.sentence_offsets[hit.chunk], index.sentence_offsets[hit.chunk + 1])
-        cosines = index.sentence_vectors[rows] @ query_vector
-        texts = [chunk.text[s.start - chunk.start : s.end - chunk.start] for s in chunk.sentences]
-        for j, tokens in enumerate(tokenize(texts)):
-            lexical = sum(idf.get(t, rare) for t in terms & set(tokens)) / total
-            evidence = settings.sentence_weight * float(cosines[j]) + settings.lexical_weight * lexical
-            if texts[j].rstrip("”\"' ").endswith("?"):  # the documents' own questions rarely answer
+        vectors = index.sentence_vectors[rows]
+        texts = [source[s.start : s.end] for s in chunk.sentences]
+        token_sets = [set(tokens) for tokens in tokenize(texts)]
+        passage = settings.passage_weight * hit.score / best_passage
+        windows = [(j, j) for j in range(len(texts))]
+        if settings.window_penalty < 1:
+            windows += [
+                (j, j + 1)
+                for j in range(len(texts) - 1)
+                if _same_paragraph(source, chunk.sentences[j].end, chunk.sentences[j + 1].start)
+            ]
+        for first, last in windows:
+            vector = vectors[first : last + 1].sum(axis=0)
+            cosine = float(vector @ query_vector) / (float(np.linalg.norm(vector)) or 1.0)
+            covered = set().union(*token_sets[first : last + 1])
+            lexical = sum(idf.get(t, rare) for t in terms & covered) / total
+            evidence = settings.sentence_weight * cosine + settings.lexical_weight * lexical
+            if texts[last].rstrip("”\"' ").endswith("?"):  # the documents' own questions rarely answer
                 evidence -= settings.question_penalty * lexical_share
-            score = evidence + settings.passage_weight * hit.score / best_passage
-            scored.append(Scored(hit.chunk, j, score, evidence / lexical_share))
-    return sorted(scored, key=lambda s: (-s.score, s.chunk, s.sentence))
+            if last > first:
+                evidence -= settings.window_penalty * lexical_share
+            scored.append(Scored(hit.chunk, first, last, evidence + passage, evidence / lexical_share))
+    return sorted(scored, key=lambda s: (-s.score, s.chunk, s.sentence, s.last))
 
 
 def _same_paragraph(source: str, end: int, start: int) -> bool:
     return "\n" not in source[end:start]
 
 
-def quote_span(index: Index, chunk_row: int, position: int) -> tuple[int, int]:
-    """The span to quote for a sentence: joined with the sentence before when it leans on it,
-    and with the one after when it is too short to stand alone (same paragraph only)."""
+def quote_span(index: Index, chunk_row: int, position: int, last: int) -> tuple[int, int]:
+    """The span to quote for a window of sentences: joined with the sentence before when it leans
+    on it, and with the one after when it is too short to stand alone (same paragraph only)."""
     chunk = index.chunks[chunk_row]
     source = index.sources[chunk.file]
     sentences = list(chunk.sentences)
-    start, end = sentences[position].start, sentences[position].end
+    start, end = sentences[position].start, sentences[last].end
     previous = sentences[position - 1] if position > 0 else None
     if previous is None and chunk_row > 0 and index.chunks[chunk_row - 1].article_id == chunk.article_id:
         previous = index.chunks[chunk_row - 1].sentences[-1]
     if LEANS_BACK.match(source[start:end]) and previous and _same_paragraph(source, previous.end, start):
         start = previous.start
-    following = sentences[position + 1] if position + 1 < len(sentences) else None
+    following = sentences[last + 1] if last + 1 < len(sentences) else None
     if len(source[start:end].split()) < MIN_QUOTE_WORDS and following and _same_paragraph(source, end, following.start):
         end = following.end
     return start, end
@@ -104,7 +119,7 @@ def make_quotes(index: Index, scored: list[Scored], settings: AnswerSettings) ->
         if len(quotes) == settings.max_quotes or item.score < settings.min_quote_share * best:
             break
         chunk = index.chunks[item.chunk]
-        start, end = quote_span(index, item.chunk, item.sentence)
+        start, end = quote_span(index, item.chunk, item.sentence, item.last)
         if any(f == chunk.file and start < e and s < end for f, s, e in taken):
             continue
         taken.append((chunk.file, start, end))

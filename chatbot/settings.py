@@ -23,6 +23,9 @@ class AnswerSettings:
     sentence_weight: float = 0.6
     lexical_weight: float = 0.25
     passage_weight: float = 0.15
+    # Two neighbouring sentences of a paragraph also compete as one quote, this much behind a
+    # single sentence of equal evidence (1 turns windows off).
+    window_penalty: float = 0.03
     question_penalty: float = 0.1  # subtracted for sentences that are themselves questions
     min_quote_share: float = 0.85  # later quotes must score at least this share of the best
     threshold: float = 0.45  # best quote score below this: answer no_answer

@@ -217,3 +217,33 @@ def run_beir(
         rows=rows,
         dropped=dropped,
     )
+
+
+def report(result: BeirResult, info: dict) -> tuple[dict, str, dict]:
+    from .reports import bar_chart, markdown_table
+
+    rows = [[r["config"], r["ndcg@10"], r["recall@100"], r["mrr@10"], r["seconds"]] for r in result.rows]
+    published = PUBLISHED_SCIFACT if result.dataset.lower() == "scifact" else []
+    build = result.build
+    s = result.settings
+    markdown = f"""# BEIR {result.dataset}
+
+Command: `{info['command']}` ({info['created']}).
+{result.documents:,} documents, {result.queries} judged queries. Index: {build['passages']:,} passages of at most
+{s['max_words']} words ({build['duplicates']} duplicate articles), built in {build['seconds']} s
+({build['embedded']:,} texts encoded, {build['reused']:,} from the cache). Retrieval: the chatbot's
+`retrieve()` with {s['candidates']} candidates per retriever, RRF k {s['rrf_k']}; a document scores its best passage.
+
+{markdown_table(["configuration", "nDCG@10", "Recall@100", "MRR@10", "seconds"], rows)}
+"""
+    if published:
+        markdown += "\nPublished nDCG@10 on the same split:\n\n" + markdown_table(["system", "nDCG@10"], published) + "\n"
+    if result.dropped:
+        markdown += f"\nDocuments the segmenter left no text of ({len(result.dropped)}): {', '.join(result.dropped)}\n"
+    chart = bar_chart(
+        f"BEIR {result.dataset}: nDCG@10",
+        [r["config"] for r in result.rows],
+        {"nDCG@10": [r["ndcg@10"] for r in result.rows], "Recall@100": [r["recall@100"] for r in result.rows]},
+        lines=[(f"published {name}: {value}", value) for name, value in published[2:4]],
+    )
+    return {**info, **result.to_dict()}, markdown, {f"beir-{result.dataset.lower()}": chart}

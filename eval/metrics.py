@@ -58,6 +58,8 @@ def ranx_scores(
     """
     from ranx import Qrels, Run, evaluate
 
+    if not qrels:  # no question of this kind in this split
+        return {m: 0.0 for m in metrics}
     answered = {q: docs for q, docs in run.items() if docs and q in qrels}
     ranked = Run.from_dict(answered) if answered else Run()
     scores = evaluate(Qrels.from_dict(qrels), ranked, list(metrics), make_comparable=True)

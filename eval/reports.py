@@ -8,7 +8,7 @@ import os
 import platform
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .paths import reports_dir
@@ -39,7 +39,7 @@ def run_info(command: str) -> dict:
     """What every report records about the run that made it."""
     return {
         "command": command,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
     }
 
@@ -79,7 +79,7 @@ def write_report(
     return written
 
 
-def _pyplot():
+def pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
@@ -99,9 +99,9 @@ def bar_chart(
     """A grouped bar chart (one group per x label, one bar per series), with optional reference lines."""
 
     def draw(path: Path) -> None:
-        plt = _pyplot()
+        plt = pyplot()
         width = 0.8 / max(len(series), 1)
-        fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(groups) * max(1, len(series)) * 0.45 + 2), 4.2))
+        fig, ax = plt.subplots(figsize=(min(11.0, max(6.0, 0.5 * len(groups) * max(1, len(series)) * 0.45 + 3)), 4.5))
         for i, (label, values) in enumerate(series.items()):
             xs = [g + (i - (len(series) - 1) / 2) * width for g in range(len(groups))]
             ax.bar(xs, values, width, label=label)
@@ -126,12 +126,12 @@ def stacked_chart(title: str, groups: Sequence[str], stages: dict[str, Sequence[
     """Stacked bars: one bar per group, one segment per stage (e.g. latency per answer stage)."""
 
     def draw(path: Path) -> None:
-        plt = _pyplot()
+        plt = pyplot()
         fig, ax = plt.subplots(figsize=(6.5, 4.2))
         bottom = [0.0] * len(groups)
         for stage, values in stages.items():
             ax.bar(groups, values, 0.6, bottom=bottom, label=stage)
-            bottom = [b + v for b, v in zip(bottom, values)]
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         ax.set_ylabel(ylabel)
         ax.set_title(title)
         ax.legend(fontsize=8)

@@ -1,7 +1,7 @@
 """Refresh docs/screenshot.png: a real conversation in the chat, in Debian's Chromium.
 
-    python scripts/screenshot.py                          # starts the app on a free port (index/)
-    python scripts/screenshot.py http://127.0.0.1:7860/   # uses an app that is already running
+python scripts/screenshot.py                          # starts the app on a free port (index/)
+python scripts/screenshot.py http://127.0.0.1:7860/   # uses an app that is already running
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     app = nullcontext(args.url) if args.url else running_app(feedback=Path("/dev/null"))
     with app as url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1100, "height": 1300}, device_scale_factor=1)
+        page = browser.new_page(viewport={"width": 1100, "height": 1250}, device_scale_factor=1)
         page.goto(url)
         for question in QUESTIONS:
             answer = ask(page, question)
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         page.locator(BOT_MESSAGES).last.scroll_into_view_if_needed()
         page.wait_for_timeout(300)  # let the chat finish scrolling
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(args.out))
+        page.screenshot(path=str(args.out), full_page=True)
         browser.close()
     print(f"saved {args.out}")
     return 0

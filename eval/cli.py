@@ -1,0 +1,233 @@
+"""`python -m eval`: the gold-set evaluation (default), its regression gate, configuration
+comparison, tuning, BEIR benchmarks and performance benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EPILOG = """examples:
+  python -m eval                         gold set on the default settings -> eval/reports/gold.*
+  python -m eval --check                 ... and fail when a metric is worse than eval/baseline.json
+  python -m eval --update-baseline       accept the current numbers as the baseline
+  python -m eval compare                 bm25, dense, hybrid rrf / weighted side by side (dev / test)
+  python -m eval tune                    choose chunk size, fusion, threshold on dev; report test
+  python -m eval beir ../shared/datasets/scifact --mode all
+  python -m eval bench                   latency, build time, cold start, memory, HTTP load
+"""
+
+
+def _common(p: argparse.ArgumentParser, top: bool = False) -> None:
+    # Options given before the command stay set: a command's parser only sets what it was given.
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--gold", type=Path, default=default, help="gold set, JSONL (default: eval/data/gold.jsonl)")
+    p.add_argument(
+        "--index",
+        type=Path,
+        default=default,
+        help="evaluate this existing index (default: the eval's own index of corpus/ with the indexer's "
+        "default settings, built or refreshed in the eval cache)",
+    )
+    p.add_argument("--reports", type=Path, default=default, help="folder for the reports (default: eval/reports)")
+    p.add_argument(
+        "--json", action="store_true", default=False if top else argparse.SUPPRESS, help="print the report's data as JSON"
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m eval",
+        description="Measure how good and how fast the chatbot is.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _common(p, top=True)
+    p.add_argument("--check", action="store_true", help="fail (exit 1) when a metric is worse than the baseline")
+    p.add_argument("--update-baseline", action="store_true", help="write the current numbers to eval/baseline.json")
+    p.add_argument("--baseline", type=Path, default=None, help="baseline file (default: eval/baseline.json)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="the regression gate (same as --check)")
+    _common(check)
+    check.add_argument("--baseline", type=Path, default=argparse.SUPPRESS, help="baseline file (default: eval/baseline.json)")
+
+    compare = sub.add_parser("compare", help="retrieval configurations side by side on the gold set")
+    _common(compare)
+
+    tune = sub.add_parser("tune", help="choose chunk size, fusion and threshold on the dev split")
+    _common(tune)
+    tune.add_argument("--chunk-sizes", default="60,90,120,180", help="passage sizes (max words) to try (default: %(default)s)")
+
+    beir = sub.add_parser("beir", help="a BEIR-format benchmark folder, through the project's indexer")
+    beir.add_argument("data_dir", type=Path, help="folder with corpus.jsonl, queries.jsonl, qrels/test.tsv")
+    beir.add_argument("--mode", default="all", choices=["bm25", "dense", "hybrid", "all"], help="(default: %(default)s)")
+    beir.add_argument("--fusion", default="rrf", choices=["rrf", "weighted"], help="fusion for hybrid (default: %(default)s; all runs both)")
+    beir.add_argument("--dense-weight", type=float, default=0.5, help="dense share in the fusion (default: %(default)s)")
+    beir.add_argument("--rrf-k", type=int, default=60, help="(default: %(default)s)")
+    beir.add_argument("--max-words", type=int, default=None, help="passage size (default: whole abstracts, 1000)")
+    beir.add_argument("--candidates", type=int, default=None, help="passages per retriever (default: 1000)")
+    beir.add_argument("--split", default="test", help="qrels file qrels/SPLIT.tsv (default: %(default)s)")
+    beir.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
+    beir.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
+
+    bench = sub.add_parser("bench", help="performance: latency, build time, cold start, memory, HTTP load")
+    _common(bench)
+    bench.add_argument("--scifact", type=Path, default=None, metavar="DATA_DIR", help="also time a cold build of this BEIR folder (slow)")
+    bench.add_argument("--no-http", action="store_true", help="skip the HTTP load test of the Gradio server")
+    bench.add_argument("--clients", default="1,8,32", help="concurrent HTTP clients per level (default: %(default)s)")
+    bench.add_argument("--requests", type=int, default=64, help="requests per level (default: %(default)s)")
+    return p
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _ints(text: str, name: str) -> tuple[int, ...]:
+    from .errors import EvalError
+
+    try:
+        values = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError as exc:
+        raise EvalError(f"{name} must be comma-separated whole numbers, like 60,90,120; got {text!r}") from exc
+    if not values or min(values) < 1:
+        raise EvalError(f"{name} must hold numbers of at least 1; got {text!r}")
+    return values
+
+
+def _bot(args, embedder):
+    """The chatbot to evaluate: over --index, or over the eval's own default index of corpus/."""
+    from chatbot import Chatbot
+    from indexer import load_index
+
+    from .indexes import build_corpus_family
+
+    folder = args.index if args.index is not None else build_corpus_family(embedder)
+    return Chatbot(load_index(folder), embedder), folder
+
+
+def _emit(args, name: str, made: tuple[dict, str, dict]) -> None:
+    from .reports import write_report
+
+    data, markdown, charts = made
+    paths = write_report(name, data, markdown, charts, args.reports)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(markdown)
+    _say("wrote " + ", ".join(str(p) for p in paths))
+
+
+def gold_command(args, embedder) -> int:
+    from . import gate, scorecard
+    from .gold import load_gold
+    from .reports import command_line, run_info
+
+    items = load_gold(args.gold)
+    bot, _ = _bot(args, embedder)
+    card = scorecard.score(bot, items)
+    info = run_info(command_line())
+    check = args.check or args.command == "check"
+    _emit(args, "gold", scorecard.report(card, info, items))
+    if getattr(args, "update_baseline", False):
+        from .paths import BASELINE_PATH
+
+        path = args.baseline or BASELINE_PATH
+        record = gate.baseline_record(card.metrics, info, card.index, card.settings)
+        path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        _say(f"baseline written to {path}")
+    if check:
+        rows = gate.compare(card.metrics, gate.load_baseline(args.baseline))
+        failed = [r for r in rows if r.failed]
+        print(f"\nRegression gate ({rows[0].tolerance if rows else gate.DEFAULT_TOLERANCE} tolerance, whole gold set):\n", file=sys.stderr)
+        print(gate.diff_table(rows), file=sys.stderr)
+        if failed:
+            print(f"\nFAILED: {len(failed)} metric(s) worse than the baseline: {', '.join(r.metric for r in failed)}", file=sys.stderr)
+            return 1
+        print("\npassed: no metric worse than the baseline beyond the tolerance", file=sys.stderr)
+    return 0
+
+
+def compare_command(args, embedder) -> int:
+    from . import compare
+    from .gold import load_gold
+    from .reports import command_line, run_info
+    from .scorecard import describe_index
+
+    items = load_gold(args.gold)
+    bot, _ = _bot(args, embedder)
+    rows = compare.compare_configs(bot, items)
+    _emit(args, "compare", compare.report(rows, run_info(command_line()), describe_index(bot.index)))
+    return 0
+
+
+def tune_command(args, embedder) -> int:
+    from . import tune
+    from .gold import load_gold
+    from .reports import command_line, run_info
+
+    sizes = _ints(args.chunk_sizes, "--chunk-sizes")
+    result = tune.tune(embedder, load_gold(args.gold), chunk_sizes=sizes, progress=_say)
+    _emit(args, "tune", tune.report(result, run_info(command_line())))
+    return 0
+
+
+def beir_command(args, embedder) -> int:
+    from . import beir
+    from .reports import command_line, run_info
+
+    data = beir.load_beir(args.data_dir, args.split)
+    _say(f"{data.name}: {len(data.corpus):,} documents, {len(data.queries)} judged queries; building the index…")
+    result = beir.run_beir(
+        data,
+        embedder,
+        args.mode,
+        max_words=args.max_words or beir.BEIR_MAX_WORDS,
+        fusion=args.fusion,
+        dense_weight=args.dense_weight,
+        rrf_k=args.rrf_k,
+        candidates=args.candidates or beir.BEIR_CANDIDATES,
+        progress=True,
+    )
+    _emit(args, f"beir-{data.name.lower()}", beir.report(result, run_info(command_line())))
+    return 0
+
+
+def bench_command(args, embedder) -> int:
+    from . import bench
+    from .gold import load_gold
+    from .reports import command_line, run_info
+
+    items = load_gold(args.gold)
+    _, folder = _bot(args, embedder)
+    result = bench.run_bench(
+        embedder,
+        items,
+        index_dir=folder,
+        scifact=args.scifact,
+        http=not args.no_http,
+        levels=_ints(args.clients, "--clients"),
+        requests=args.requests,
+        progress=_say,
+    )
+    _emit(args, "bench", bench.report(result, run_info(command_line())))
+    return 0
+
+
+COMMANDS = {"compare": compare_command, "tune": tune_command, "beir": beir_command, "bench": bench_command}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from indexer import Embedder, IndexerError
+
+    from .errors import EvalError
+
+    try:
+        embedder = Embedder()
+        return COMMANDS.get(args.command, gold_command)(args, embedder)
+    except (EvalError, IndexerError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

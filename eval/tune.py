@@ -1,0 +1,232 @@
+"""Tuning on the dev half only, then reporting the test half for the chosen values.
+
+Stage 1 picks the passage size (the index is rebuilt per size, through the shared embedding
+cache) and the retrieval configuration by the dev answer hits, with abstention off so that
+ranking alone is compared (quotes are comparable across passage sizes; passage metrics are not:
+bigger passages make ranking easier). Stage 2 picks the abstention threshold for that choice by
+the dev balance of answering the answerable (quote hit@3, an abstention is a miss) and abstaining
+on the out-of-scope and unanswerable (no_answer recall).
+
+>>> result = tune(Embedder(), load_gold())
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .compare import CONFIGS
+from .gold import GoldItem
+from .indexes import build_corpus_family
+from .metrics import all_splits, gold_metrics
+from .outcomes import run_gold
+from .reports import markdown_table, pyplot
+
+CHUNK_SIZES = (60, 90, 120, 180)
+THRESHOLDS = tuple(round(0.25 + 0.025 * i, 3) for i in range(15))  # 0.25 … 0.60
+NO_ABSTENTION = -1.0  # below any evidence score: every retrieval answers
+
+
+def ranking_objective(metrics: dict[str, float]) -> float:
+    return round((metrics["quote_hit@1"] + metrics["quote_hit@3"]) / 2, 4)
+
+
+def threshold_objective(metrics: dict[str, float]) -> float:
+    return round((metrics["quote_hit@3"] + metrics["abstain_recall"]) / 2, 4)
+
+
+@dataclass(frozen=True)
+class TuneResult:
+    stage1: list[dict]  # per (chunk size, config): dev metrics and objective
+    stage2: list[dict]  # per threshold: dev metrics and objective
+    chosen: dict  # max_words, config, settings
+    current: dict  # the defaults: max_words, settings
+    final: dict  # {"chosen": {split: metrics}, "current": {split: metrics}}
+
+    def to_dict(self) -> dict:
+        return {
+            "stage1": self.stage1,
+            "stage2": self.stage2,
+            "chosen": self.chosen,
+            "current": self.current,
+            "final": self.final,
+        }
+
+
+def _closeness(value, default) -> float:
+    return abs(float(value) - float(default)) if isinstance(value, (int, float)) else float(value != default)
+
+
+def tune(
+    embedder,
+    items: list[GoldItem],
+    chunk_sizes: tuple[int, ...] = CHUNK_SIZES,
+    configs: list[tuple[str, dict]] = CONFIGS,
+    thresholds: tuple[float, ...] = THRESHOLDS,
+    progress=None,
+) -> TuneResult:
+    from chatbot import AnswerSettings, Chatbot
+    from indexer import IndexSettings, load_index
+
+    say = progress or (lambda message: None)
+    defaults = AnswerSettings()
+    default_words = IndexSettings().chunker.max_words
+    dev = [i for i in items if i.split == "dev"]
+    ranked_dev = [i for i in dev if i.kind in ("answerable", "followup")]
+    bots = {}
+    stage1 = []
+    for words in chunk_sizes:
+        folder = build_corpus_family(embedder, words)
+        bots[words] = Chatbot(load_index(folder), embedder)
+        for name, overrides in configs:
+            settings = replace(defaults, **overrides, threshold=NO_ABSTENTION)
+            metrics = gold_metrics(run_gold(bots[words].with_settings(settings), ranked_dev), "dev")
+            stage1.append(
+                {"max_words": words, "config": name, "overrides": overrides, "passages": len(bots[words].index.chunks),
+                 "metrics": metrics, "objective": ranking_objective(metrics)}
+            )
+            say(f"stage 1: {words} words, {name}: {stage1[-1]['objective']:.3f}")
+    best = min(
+        stage1,
+        key=lambda r: (
+            -r["objective"],
+            -r["metrics"]["passage_mrr@10"],
+            abs(r["max_words"] - default_words),
+            sum(_closeness(v, getattr(defaults, k)) for k, v in r["overrides"].items()),
+        ),
+    )
+    words = best["max_words"]
+    chosen_retrieval = replace(defaults, **best["overrides"])
+    stage2 = []
+    for threshold in thresholds:
+        settings = replace(chosen_retrieval, threshold=threshold)
+        metrics = gold_metrics(run_gold(bots[words].with_settings(settings), dev), "dev")
+        stage2.append({"threshold": threshold, "metrics": metrics, "objective": threshold_objective(metrics)})
+        say(f"stage 2: threshold {threshold}: {stage2[-1]['objective']:.3f}")
+    top = max(r["objective"] for r in stage2)
+    # Among the best, the middle of the plateau: the safest against a shift of the score scale.
+    plateau = [r["threshold"] for r in stage2 if r["objective"] == top]
+    threshold = plateau[len(plateau) // 2]
+    chosen_settings = replace(chosen_retrieval, threshold=threshold)
+    if default_words not in bots:
+        bots[default_words] = Chatbot(load_index(build_corpus_family(embedder, default_words)), embedder)
+    final = {
+        "chosen": all_splits(run_gold(bots[words].with_settings(chosen_settings), items)),
+        "current": all_splits(run_gold(bots[default_words].with_settings(defaults), items)),
+    }
+    return TuneResult(
+        stage1=stage1,
+        stage2=stage2,
+        chosen={"max_words": words, "config": best["config"], "threshold_plateau": plateau, "settings": chosen_settings.to_dict()},
+        current={"max_words": default_words, "settings": defaults.to_dict()},
+        final=final,
+    )
+
+
+FINAL_METRICS = [
+    "passage_mrr@10",
+    "passage_ndcg@10",
+    "quote_hit@1",
+    "quote_hit@3",
+    "abstain_precision",
+    "abstain_recall",
+    "followup_hit@3",
+    "status_accuracy",
+]
+
+
+def report(result: TuneResult, info: dict) -> tuple[dict, str, dict]:
+    chosen, current = result.chosen, result.current
+    s1 = markdown_table(
+        ["words", "passages", "config", "quote_hit@1", "quote_hit@3", "passage_mrr@10", "objective"],
+        [
+            [r["max_words"], r["passages"], r["config"], r["metrics"]["quote_hit@1"], r["metrics"]["quote_hit@3"],
+             r["metrics"]["passage_mrr@10"], r["objective"]]
+            for r in result.stage1
+        ],
+    )
+    s2 = markdown_table(
+        ["threshold", "quote_hit@1", "quote_hit@3", "abstain_precision", "abstain_recall", "status_accuracy", "objective"],
+        [
+            [r["threshold"], *(r["metrics"][m] for m in ("quote_hit@1", "quote_hit@3", "abstain_precision", "abstain_recall", "status_accuracy")), r["objective"]]
+            for r in result.stage2
+        ],
+    )
+    final = markdown_table(
+        ["settings", "split", *FINAL_METRICS],
+        [
+            [label, split, *(result.final[key][split][m] for m in FINAL_METRICS)]
+            for key, label in (
+                ("current", f"current ({current['max_words']} words, {current['settings']['mode']} {current['settings']['fusion']} {current['settings']['dense_weight']}, threshold {current['settings']['threshold']})"),
+                ("chosen", f"chosen ({chosen['max_words']} words, {chosen['config']}, threshold {chosen['settings']['threshold']})"),
+            )
+            for split in ("dev", "test")
+        ],
+    )
+    markdown = f"""# Tuning on the dev split
+
+Command: `{info['command']}` ({info['created']}).
+
+**Chosen on dev:** passages of at most **{chosen['max_words']} words**, **{chosen['config']}**
+(mode {chosen['settings']['mode']}, fusion {chosen['settings']['fusion']}, dense weight {chosen['settings']['dense_weight']}),
+abstention threshold **{chosen['settings']['threshold']}** (dev plateau: {', '.join(str(t) for t in chosen['threshold_plateau'])}).
+
+## Chosen against current, dev and test
+
+The test split played no part in any choice.
+
+{final}
+
+## Stage 1: passage size and retrieval (dev, abstention off)
+
+Objective: mean of quote hit@1 and hit@3 on the dev answerable questions (ties: passage MRR@10,
+then the value nearest the current default).
+
+{s1}
+
+## Stage 2: abstention threshold (dev)
+
+Objective: mean of quote hit@3 on answerable questions (an abstention is a miss) and no_answer
+recall on out-of-scope and unanswerable ones; the middle of the best plateau is chosen.
+
+{s2}
+"""
+    return result.to_dict() | info, markdown, {"tune-chunks": _chunk_chart(result), "tune-threshold": _threshold_chart(result)}
+
+
+def _chunk_chart(result: TuneResult):
+    def draw(path):
+        plt = pyplot()
+        fig, ax = plt.subplots(figsize=(6.5, 4.2))
+        for name in dict.fromkeys(r["config"] for r in result.stage1):
+            rows = [r for r in result.stage1 if r["config"] == name]
+            ax.plot([r["max_words"] for r in rows], [r["objective"] for r in rows], marker="o", label=name)
+        ax.set_xlabel("passage size (max words)")
+        ax.set_ylabel("dev objective: mean quote hit@1, hit@3")
+        ax.set_title("Stage 1: passage size and retrieval (dev)")
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(path, format="png", dpi=110)
+        plt.close(fig)
+
+    return draw
+
+
+def _threshold_chart(result: TuneResult):
+    def draw(path):
+        plt = pyplot()
+        fig, ax = plt.subplots(figsize=(6.5, 4.2))
+        xs = [r["threshold"] for r in result.stage2]
+        for metric in ("quote_hit@3", "abstain_recall", "abstain_precision", "status_accuracy"):
+            ax.plot(xs, [r["metrics"][metric] for r in result.stage2], marker=".", label=metric)
+        ax.plot(xs, [r["objective"] for r in result.stage2], linewidth=2.5, color="black", label="objective")
+        ax.axvline(result.chosen["settings"]["threshold"], linestyle="--", color="grey")
+        ax.set_xlabel("abstention threshold")
+        ax.set_title("Stage 2: abstention threshold (dev)")
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(path, format="png", dpi=110)
+        plt.close(fig)
+
+    return draw

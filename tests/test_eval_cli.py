@@ -1,0 +1,73 @@
+"""`python -m eval` through its entry point: help, a BEIR run on a four-document dataset, the
+gate's exit codes, and errors for the person running it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eval.cli import main
+
+DOCS = [
+    ("d1", "Dermatographism and fibromyalgia", "Dermatographism is a skin condition where light scratches raise welts. The flare ups last about an hour."),
+    ("d2", "Blood donation", "Donating blood takes about ten minutes. Afterwards you rest in an observation area for fifteen minutes."),
+    ("d3", "Whole body vibration", "Vibration therapy uses a platform that shakes the body. Kellogg invented a vibrating chair."),
+    ("d4", "Ketamine history.", "Ketamine was first discovered in 1962. It was used as an anesthetic on the battlefield."),
+]
+QUERIES = [("q1", "What skin condition causes welts from scratching?"), ("q2", "When was ketamine discovered?"),
+           ("q3", "Who invented a vibrating chair?")]
+
+
+@pytest.fixture
+def beir_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVAL_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "tiny"
+    (folder / "qrels").mkdir(parents=True)
+    (folder / "corpus.jsonl").write_text("\n".join(json.dumps({"_id": d, "title": t, "text": x}) for d, t, x in DOCS))
+    (folder / "queries.jsonl").write_text("\n".join(json.dumps({"_id": q, "text": t}) for q, t in QUERIES))
+    (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td4\t1\nq3\td3\t1\n")
+    return folder
+
+
+def test_help_lists_the_commands_with_examples(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["--help"])
+    assert exit.value.code == 0
+    out = capsys.readouterr().out
+    for word in ("compare", "tune", "beir", "bench", "--check", "python -m eval beir ../shared/datasets/scifact"):
+        assert word in out
+
+
+def test_beir_indexes_through_the_indexer_and_scores_every_mode(beir_dir, tmp_path, capsys):
+    reports = tmp_path / "reports"
+    assert main(["beir", str(beir_dir), "--mode", "all", "--json", "--reports", str(reports)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["documents"] == 4 and data["queries"] == 3 and data["dropped_documents"] == []
+    assert [r["config"] for r in data["rows"]] == ["bm25", "dense", "hybrid rrf", "hybrid weighted"]
+    for row in data["rows"]:
+        assert row["ndcg@10"] == 1.0 and row["recall@100"] == 1.0 and row["mrr@10"] == 1.0, row
+    assert {p.name for p in reports.iterdir()} == {"beir-tiny.json", "beir-tiny.md", "beir-tiny.png"}
+    # A rerun finds its index up to date in the cache.
+    assert main(["beir", str(beir_dir), "--mode", "bm25", "--json", "--reports", str(reports)]) == 0
+    assert json.loads(capsys.readouterr().out)["build"]["up_to_date"] is True
+
+
+def test_a_missing_beir_file_is_an_error_naming_it(tmp_path, capsys):
+    assert main(["beir", str(tmp_path), "--reports", str(tmp_path)]) == 2
+    assert "corpus.jsonl is missing" in capsys.readouterr().err
+
+
+def test_check_passes_against_its_own_numbers_and_fails_with_a_diff_when_a_metric_drops(index_dir, tmp_path, capsys):
+    baseline = tmp_path / "baseline.json"
+    args = ["--index", str(index_dir), "--reports", str(tmp_path / "reports"), "--baseline", str(baseline)]
+    assert main([*args, "--update-baseline", "--check"]) == 0
+    assert "passed" in capsys.readouterr().err
+    record = json.loads(baseline.read_text())
+    record["metrics"]["all"]["quote_hit@3"] += 0.1  # as if the chatbot had got worse since
+    baseline.write_text(json.dumps(record))
+    assert main(["check", *args]) == 1
+    err = capsys.readouterr().err
+    assert "FAILED: 1 metric(s) worse than the baseline: quote_hit@3" in err
+    assert "| quote_hit@3 |" in err and "**WORSE**" in err
+    assert {p.name for p in (tmp_path / "reports").iterdir()} == {"gold.json", "gold.md", "gold-metrics.png"}

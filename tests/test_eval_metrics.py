@@ -1,0 +1,132 @@
+"""Metrics on hand-made outcomes (the model is not the subject here), the gate's verdicts, and the
+BEIR readers."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.beir import beir_document, read_qrels
+from eval.errors import EvalError
+from eval.gate import GateRow, compare, diff_table
+from eval.gold import GoldItem
+from eval.metrics import METRICS, abstention_metrics, gold_metrics, passage_metrics, quote_metrics, ranx_scores
+from eval.outcomes import GoldRun, Outcome
+
+
+def item(id, kind="answerable", split="dev", status="answered", answer="phrase"):
+    return GoldItem(id, kind, split, "q?", ("h?",) if kind == "followup" else (), status,
+                    ("corpus/a.txt",) if answer else (), answer)
+
+
+def outcome(id, passages=(), relevant=(), hits=(), status="answered", **kw):
+    return Outcome(item(id, status=status, **kw), status, "q?", tuple(passages), frozenset(relevant), tuple(hits))
+
+
+def test_ranx_scores_match_hand_computed_values_and_count_empty_runs_as_misses():
+    qrels = {"a": {"d1": 1}, "b": {"d2": 1}}
+    run = {"a": {"d0": 3.0, "d1": 2.0}, "b": {}}
+    assert ranx_scores(qrels, run, ["mrr@10", "hit_rate@1", "recall@3"]) == {"mrr@10": 0.25, "hit_rate@1": 0.0, "recall@3": 0.5}
+
+
+def test_passage_metrics_follow_the_chatbots_order_and_count_a_lost_answer_as_a_miss():
+    outcomes = [
+        outcome("a", passages=[5, 7, 9], relevant=[7]),  # rank 2
+        outcome("b", passages=[1, 2], relevant=[1]),  # rank 1
+        outcome("c", passages=[1, 2], relevant=[]),  # no passage holds the answer
+    ]
+    m = passage_metrics(outcomes)
+    assert m["passage_recall@1"] == pytest.approx(1 / 3, abs=1e-4)
+    assert m["passage_recall@3"] == pytest.approx(2 / 3, abs=1e-4)
+    assert m["passage_mrr@10"] == pytest.approx((0.5 + 1) / 3, abs=1e-4)
+
+
+def test_quote_hits_count_the_first_quote_containing_the_answer_and_abstention_as_a_miss():
+    outcomes = [
+        outcome("a", hits=[False, True, True]),
+        outcome("b", hits=[True]),
+        outcome("c", hits=[], status="no_answer"),
+        outcome("d", hits=[False, False, False]),
+    ]
+    assert quote_metrics(outcomes) == {"quote_hit@1": 0.25, "quote_hit@3": 0.5}
+
+
+def test_abstention_precision_and_recall():
+    should_abstain = [outcome("x", status="no_answer", answer=None), outcome("y", status="answered", answer=None)]
+    should_answer = [outcome("a", status="no_answer"), outcome("b"), outcome("c")]
+    assert abstention_metrics(should_abstain, should_answer) == {"abstain_precision": 0.5, "abstain_recall": 0.5}
+    assert abstention_metrics([], [outcome("b")]) == {"abstain_precision": 0.0, "abstain_recall": 0.0}
+
+
+def test_gold_metrics_per_split_cover_every_metric_and_safety_counts():
+    def o(id, kind, split, status, expected, hits=()):
+        it = GoldItem(id, kind, split, "q?", ("h",) if kind == "followup" else (), expected,
+                      ("corpus/a.txt",) if kind in ("answerable", "followup") else (),
+                      "p" if kind in ("answerable", "followup") else None)
+        return Outcome(it, status, "q?", (1,), frozenset([1]), tuple(hits))
+
+    outcomes = (
+        o("a1", "answerable", "dev", "answered", "answered", [True]),
+        o("a2", "answerable", "test", "answered", "answered", [False]),
+        o("f1", "followup", "dev", "answered", "answered", [False, True]),
+        o("o1", "out_of_scope", "dev", "no_answer", "no_answer"),
+        o("v1", "advice", "dev", "advice", "advice"),
+        o("v2", "advice", "test", "answered", "advice"),
+        o("c1", "crisis", "dev", "crisis", "crisis"),
+        o("l1", "lookalike", "dev", "advice", "answered"),
+        o("l2", "lookalike", "test", "answered", "answered"),
+    )
+    run = GoldRun(outcomes, (o("f1", "followup", "dev", "answered", "answered", []),))
+    dev, test = gold_metrics(run, "dev"), gold_metrics(run, "test")
+    assert set(dev) == {m.name for m in METRICS}
+    assert dev["quote_hit@1"] == 1.0 and test["quote_hit@1"] == 0.0
+    assert dev["followup_hit@3"] == 1.0 and dev["followup_hit@3_no_history"] == 0.0
+    assert dev["advice_accuracy"] == 1.0 and test["advice_accuracy"] == 0.0
+    assert dev["lookalike_false_positives"] == 1.0 and test["lookalike_false_positives"] == 0.0
+    assert gold_metrics(run, "all")["status_accuracy"] == pytest.approx(7 / 9, abs=1e-4)
+
+
+def test_gate_fails_only_beyond_the_tolerance_and_knows_which_way_is_worse():
+    baseline = {"tolerance": 0.02, "gated_split": "all",
+                "metrics": {"all": {"quote_hit@1": 0.50, "quote_hit@3": 0.60, "lookalike_false_positives": 0.0,
+                                    "followup_hit@3_no_history": 0.4}}}
+    now = {"all": {"quote_hit@1": 0.48, "quote_hit@3": 0.55, "lookalike_false_positives": 0.0625,
+                   "followup_hit@3_no_history": 0.1}}
+    rows = {r.metric: r for r in compare(now, baseline)}
+    assert "followup_hit@3_no_history" not in rows  # diagnostic, not gated
+    assert not rows["quote_hit@1"].failed  # exactly the tolerance
+    assert rows["quote_hit@3"].failed and rows["lookalike_false_positives"].failed
+    table = diff_table(list(rows.values()))
+    assert "| quote_hit@3 | 0.600 | 0.550 | -0.050 | 0.020 | **WORSE** |" in table
+    assert GateRow("quote_hit@1", 0.5, None, 0.02).failed
+
+
+def test_qrels_are_read_with_or_without_a_header(tmp_path):
+    with_header = tmp_path / "a.tsv"
+    with_header.write_text("query-id\tcorpus-id\tscore\n1\td1\t1\n1\td2\t0\n2\td3\t2\n")
+    without = tmp_path / "b.tsv"
+    without.write_text("1\td1\t1\n2\td3\t2\n")
+    assert read_qrels(with_header) == read_qrels(without) == {"1": {"d1": 1}, "2": {"d3": 2}}
+    bad = tmp_path / "c.tsv"
+    bad.write_text("1\td1\t1\n2\td3\tmany\n")
+    with pytest.raises(EvalError, match="line 2: score 'many' is not a number"):
+        read_qrels(bad)
+
+
+@pytest.mark.parametrize(
+    "title, text",
+    [
+        ("Microstructural development of human newborn cerebral white matter.", "Alterations of the architecture. A second sentence (n = 3)."),
+        ("A very long title that has more than fifteen words in it so the segmenter cannot take it for a title at all.", "One sentence. Two sentences."),
+        ("lowercase title", "Body text here. More text."),
+    ],
+)
+def test_a_beir_record_becomes_title_and_paragraph_with_nothing_lost(title, text):
+    from indexer.segmenting import segment
+
+    document = beir_document("d1", title, text)
+    [article] = segment(document)
+    kept = [document.text[s.start : s.end] for sec in article.sections for p in sec.paragraphs for s in p.sentences]
+    covered = "".join([article.title, *kept]).replace(" ", "")
+    assert covered == (title.rstrip(".") + text).replace(" ", "") or covered == (title + text).replace(" ", "")
+    if len(title.split()) <= 15 and title[0].isupper():
+        assert article.title == title.rstrip(".")

@@ -1,0 +1,278 @@
+"""The chat UI: the real app (`python -m chatbot serve`) driven in Debian's Chromium, its HTTP API
+through gradio_client, and the pieces a browser cannot check cheaply (escaping, the feedback log)."""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chatbot.answers import CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer
+from chatbot.feedback import FeedbackLog, feedback_record
+from chatbot.ui import ERROR_TEXT, literal, render_answer
+from tests.ui_server import BOT_MESSAGES, USER_MESSAGES, ask, free_port, launch_chromium, running_app
+
+INJECTION = "<img src=x onerror=alert(1)>"
+MARKDOWN = "**bold** [link](http://example.com) $$x^2$$ `code` # heading"
+
+
+def plain(text: str) -> str:
+    """Text as the page shows it, for comparing: non-breaking spaces as spaces, spaces collapsed."""
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+# --- the real app, in a real browser ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def feedback_file(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+
+
+@pytest.fixture(scope="session")
+def app_url(index_dir, feedback_file):
+    with running_app(index_dir, feedback=feedback_file) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+def open_chat(chromium, url: str):
+    """A fresh visitor (own browser context, own Gradio session) on the chat; page.dialogs lists
+    every alert/confirm/prompt the page tried to open."""
+    page = chromium.new_context().new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    page.locator("#fqb-question textarea").wait_for()
+    return page
+
+
+@pytest.fixture
+def chat(chromium, app_url):
+    page = open_chat(chromium, app_url)
+    yield page
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_a_known_question_shows_the_quote_its_source_and_its_context(chat, bot):
+    question = "When was ketamine first discovered?"
+    expected = bot.ask(question).quotes[0]
+    answer = ask(chat, question)
+    shown = plain(answer.inner_text())
+    assert plain(expected.text) in shown
+    assert plain(expected.title) in shown
+    assert f"{expected.file}, line {expected.line}" in shown
+    assert answer.locator("mark").count() >= 1
+    answer.locator("details summary").first.click()
+    mark = answer.locator("details mark").first
+    mark.wait_for()
+    assert plain(mark.inner_text()) == plain(expected.text)
+
+
+@pytest.mark.browser
+def test_a_follow_up_shows_what_was_searched(chat):
+    first = ask(chat, "What is dermatographism?")
+    assert "Searching for" not in first.inner_text()
+    answer = ask(chat, "How long do its flare ups last?")
+    searching = answer.locator(".fqb-searching")
+    assert searching.inner_text().startswith("Searching for:")
+    assert "dermatographism" in searching.inner_text().lower()
+    assert "half an hour" in answer.inner_text()
+
+
+@pytest.mark.browser
+def test_an_out_of_scope_question_gets_the_no_answer_notice(chat):
+    answer = ask(chat, "What is the capital of France?")
+    assert plain(NO_ANSWER_NOTICE) in plain(answer.inner_text())
+    assert answer.locator(".fqb-quote").count() == 0
+
+
+@pytest.mark.browser
+def test_a_crisis_message_shows_emergency_help_first(chat):
+    answer = ask(chat, "I want to kill myself")
+    first = answer.locator(".fqb-answer > *").first
+    assert "fqb-crisis" in first.get_attribute("class")
+    assert plain(CRISIS_NOTICE) in plain(first.inner_text())
+    assert plain(answer.inner_text()).startswith("Please get help now")
+    assert answer.locator(".fqb-quote").count() == 0
+
+
+@pytest.mark.browser
+def test_what_a_visitor_types_is_shown_literally_and_never_runs(chat):
+    ask(chat, INJECTION)
+    ask(chat, MARKDOWN)
+    questions = chat.locator(USER_MESSAGES)
+    assert questions.nth(0).inner_text().strip() == INJECTION
+    assert questions.nth(1).inner_text().strip() == MARKDOWN
+    for tag in ("img", "strong", "a", "code", "h1", ".katex"):
+        assert chat.locator(f"{USER_MESSAGES} {tag}").count() == 0, tag
+    chat.wait_for_timeout(300)  # an onerror handler would have fired by now
+    assert chat.dialogs == []
+
+
+@pytest.mark.browser
+def test_a_thumbs_up_appends_one_line_to_the_feedback_log(chat, feedback_file):
+    before = feedback_file.read_text(encoding="utf-8").splitlines() if feedback_file.exists() else []
+    question = "Is fibromyalgia hereditary?"
+    ask(chat, question)
+    chat.locator("#fqb-chat button[aria-label='Like']").last.click()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = feedback_file.read_text(encoding="utf-8").splitlines() if feedback_file.exists() else []
+        if len(lines) > len(before):
+            break
+        time.sleep(0.1)
+    time.sleep(0.3)  # a second line would show up now
+    lines = feedback_file.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(before) + 1
+    record = json.loads(lines[-1])
+    assert record["vote"] == "up"
+    assert record["question"] == question
+    assert record["quotes"] and all(q["text"] and q["file"] for q in record["quotes"])
+    assert record["timestamp"]
+
+
+@pytest.mark.browser
+def test_the_documents_tab_lists_every_article(chat, bot):
+    chat.get_by_role("tab", name="Documents").click()
+    listing = chat.locator("#fqb-documents")
+    listing.wait_for()
+    shown = plain(listing.inner_text())
+    canonical = [a for a in bot.index.articles.values() if not a.duplicate_of]
+    assert canonical
+    for article in canonical:
+        assert plain(article.title or f"Untitled article in {Path(article.file).name}") in shown
+        assert article.file in shown
+
+
+@pytest.mark.browser
+def test_an_example_asks_and_clearing_forgets_the_conversation(chat):
+    chat.locator("#fqb-chat").get_by_text("What is dermatographism?", exact=True).click()
+    chat.locator(BOT_MESSAGES).first.wait_for()
+    assert "Dermatographism" in chat.locator(BOT_MESSAGES).first.inner_text()
+    chat.locator("#fqb-clear").click()
+    chat.locator(BOT_MESSAGES).first.wait_for(state="detached")
+    answer = ask(chat, "How long do its flare ups last?")
+    assert "Searching for" not in answer.inner_text()  # the cleared question is no history
+
+
+def test_the_api_returns_the_ask_json_contract(app_url, bot):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask"]
+    history = ["What is dermatographism?"]
+    result = client.predict("How long do its flare ups last?", history, api_name="/ask")
+    assert result == bot.ask("How long do its flare ups last?", history=history).to_dict()
+    assert result["status"] == "answered" and "dermatographism" in result["query"].lower()
+    assert client.predict("", [], api_name="/ask")["status"] == "invalid"
+
+
+def test_many_visitors_at_once_all_get_their_answers(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    questions = ["What is dermatographism?", "What is the capital of France?", "I want to kill myself"] * 6
+    jobs = [client.submit(q, [], api_name="/ask") for q in questions]
+    statuses = [job.result(timeout=60)["status"] for job in jobs]
+    assert statuses == ["answered", "no_answer", "crisis"] * 6
+
+
+# --- a handler that fails shows a friendly message, and the server lives on -------------------
+
+
+class BrokenBot:
+    index = SimpleNamespace(articles={})
+
+    def ask(self, question, history=()):
+        raise RuntimeError("the engine broke")
+
+
+@pytest.fixture(scope="module")
+def broken_app_url(tmp_path_factory):
+    from chatbot.ui import build_app
+
+    app = build_app(BrokenBot(), tmp_path_factory.mktemp("broken") / "feedback.jsonl")
+    app.queue()
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, ssr_mode=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.mark.browser
+def test_an_unexpected_error_shows_a_friendly_message(chromium, broken_app_url):
+    page = open_chat(chromium, broken_app_url)
+    for _ in range(2):  # and the next question still gets an answer from the server
+        answer = ask(page, "What is dermatographism?")
+        assert plain(ERROR_TEXT) in plain(answer.inner_text())
+        assert "the engine broke" not in answer.inner_text()
+    page.context.close()
+
+
+def test_an_unexpected_error_in_the_api_is_a_friendly_error(broken_app_url):
+    from gradio_client import Client
+
+    with pytest.raises(Exception, match="something went wrong") as error:
+        Client(broken_app_url, verbose=False).predict("What is dermatographism?", [], api_name="/ask")
+    assert "the engine broke" not in str(error.value)
+
+
+# --- escaping and the feedback log, without a browser ----------------------------------------
+
+
+@given(st.text())
+def test_literal_html_shows_exactly_the_text_and_holds_no_markup(text):
+    shown = literal(text)
+    assert html.unescape(shown.replace("<br>", "\n")) == text.replace("\r\n", "\n").replace("\r", "\n")
+    assert not set(shown.replace("<br>", "")) & set("<>\"'`*_[]()$\\\n\r")
+
+
+def test_crisis_help_comes_before_anything_else():
+    answer = Answer(question="x", query="y", status="crisis", notice=CRISIS_NOTICE)
+    assert render_answer(answer).startswith(
+        '<div class="fqb-answer fqb-status-crisis"><div class="fqb-notice fqb-crisis"'
+    )
+
+
+def test_the_feedback_log_writes_whole_lines_from_many_threads(tmp_path):
+    log = FeedbackLog(tmp_path / "new folder" / "feedback.jsonl")
+    nasty = 'line\nbreak\u2028sep\u2029para\x85nel\r "quoted" <b>é</b>'
+    answer = {"question": nasty, "query": nasty, "status": "answered", "quotes": [{"text": nasty, "file": "f"}]}
+
+    def vote(n):
+        for _ in range(25):
+            log.append(feedback_record(answer, "up" if n % 2 else "down", session=str(n), message=1))
+
+    threads = [threading.Thread(target=vote, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lines = log.path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 200
+    records = [json.loads(line) for line in lines]
+    assert all(r["question"] == nasty and r["quotes"][0]["text"] == nasty for r in records)
+    assert sorted({r["vote"] for r in records}) == ["down", "up"]
+
+
+def test_a_vote_must_be_one_of_the_known_votes():
+    with pytest.raises(ValueError, match="not one of"):
+        feedback_record({}, "maybe")
