@@ -49,10 +49,11 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
 
 def ensure_index(index_dir: Path, model: Path | None) -> None:
     """Build the index first when there is none, with progress on the terminal (stderr)."""
-    from indexer import NoIndexError, build_corpus_index, load_index
+    from indexer import NoIndexError, build_corpus_index
+    from indexer.publishing import current_version
 
     try:
-        load_index(index_dir, model)
+        current_version(index_dir)  # existence only: the server or `ask` verifies it when loading
     except NoIndexError:
         print(f"No index yet in {index_dir}: building it from the corpus (first run only)…", file=sys.stderr)
         summary = build_corpus_index(index_dir=index_dir, model_path=model, progress=True)

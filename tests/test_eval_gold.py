@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from eval.gold import MIN_TOTAL, MINIMUMS, counts, load_gold, problems
 from eval.errors import GoldSetError
+from eval.gold import MIN_TOTAL, MINIMUMS, counts, load_gold, problems
 from eval.paths import REPO_ROOT
 
 
