@@ -8,6 +8,7 @@ single-line HTML in which no text can become markup, Markdown or LaTeX.
 """
 
 import importlib
+import json
 import logging
 import re
 import sys
@@ -49,6 +50,24 @@ VOTE_ERROR_TEXT = "Sorry, your vote could not be saved."
 MAX_SHOWN_CHARS = 2000
 CONCURRENCY = 4  # answers computed at once; more visitors wait in the queue
 MAX_QUEUE = 200
+# Conversations Gradio keeps in memory (~100 KB each; the least recently used is dropped first).
+STATE_SESSIONS = 1000
+# The largest request body accepted: a question far over the length cap, or a long history, still
+# gets its "too long" answer; a bigger body is refused before it is read into memory or parsed.
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+# What the server answers: the page with its scripts, styles and fonts, and the events the page
+# and the /ask API use. Everything else Gradio offers is refused before Gradio sees it: uploading
+# and serving files (/upload, /file=: a visitor could store files here, or read what other Gradio
+# apps left in the shared upload folder), the URL proxy, media streams, component servers,
+# deep links, run history (which keeps visitors' questions and can send them to the Hugging Face
+# Hub), monitoring and FastAPI's schema.
+SERVED_ROUTES = re.compile(
+    r"""/(config/?|theme\.css|favicon\.ico|manifest\.json|robots\.txt|pwa_icon(/\d+)?)?
+    | /(assets|static)/.+
+    | /gradio_api/(info/?|openapi\.json|theme\.css|startup-events|heartbeat/[^/]+
+                   |queue/(join|data|status)|cancel|reset/?|run/predict/?|call/.+)""",
+    re.X,
+)
 
 STATUS_LABELS = {
     CRISIS: "Please get help now",
@@ -246,7 +265,7 @@ def build_app(bot, feedback_path: Path | None = None):
     def clear():
         return [], _new_session(), ""
 
-    def ask(question: str, history: list[str] | None = None) -> dict:
+    def ask(question: str, history: list[str] | None = None, request: gr.Request = None) -> dict:
         """Answer one question by quoting the documents. `history` holds the previous questions of
         the conversation, oldest first. Returns the same JSON as `python -m chatbot ask --json`."""
         if isinstance(history, str):
@@ -258,6 +277,8 @@ def build_app(bot, feedback_path: Path | None = None):
         except Exception as exc:
             log.exception("the API handler failed on a question")
             raise gr.Error(ERROR_TEXT) from exc
+        finally:
+            forget_session(app, getattr(request, "session_hash", None))
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         session = gr.State(_new_session())
@@ -309,6 +330,84 @@ def build_app(bot, feedback_path: Path | None = None):
     return app
 
 
+class RouteGuard:
+    """ASGI middleware in front of Gradio: only `SERVED_ROUTES` are answered (404 otherwise), and
+    request bodies over `MAX_REQUEST_BYTES` are refused (413) before the app reads them."""
+
+    def __init__(self, app, max_bytes: int = MAX_REQUEST_BYTES):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        # The decoded path, as the router matches it (so %-encoding cannot slip past).
+        path, root = scope["path"], scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
+        if scope["type"] == "websocket" or not SERVED_ROUTES.fullmatch(path):
+            if scope["type"] == "websocket":
+                return await send({"type": "websocket.close", "code": 1008})
+            return await _refuse(send, 404, "Not Found")
+        declared = dict(scope.get("headers") or ()).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            return await _refuse(send, 413, f"Request body over {self.max_bytes:,} bytes")
+        # Read the whole body first (chunked bodies carry no length), then hand it to the app.
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                return await _refuse(send, 413, f"Request body over {self.max_bytes:,} bytes")
+        delivered = False
+
+        async def replay():
+            nonlocal delivered
+            if delivered:
+                return await receive()  # the app waits here to learn of a disconnect
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return await self.app(scope, replay, send)
+
+
+async def _refuse(send, status: int, detail: str) -> None:
+    content = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+def blocked_paths(*paths: Path | None) -> list[str]:
+    """Folders Gradio must never serve a file from, even if `GRADIO_ALLOWED_PATHS` says otherwise:
+    its upload folder, the repository (source, corpus), the index and the feedback log's folder."""
+    from gradio.utils import get_upload_folder
+
+    from indexer.paths import REPO_ROOT
+
+    folders = [Path(get_upload_folder()), REPO_ROOT, *(p for p in paths if p is not None)]
+    return sorted({str(Path(p).resolve()) for p in folders})
+
+
+def forget_session(app, session_hash: str | None) -> None:
+    """Drop what Gradio keeps for a session (a copy of every component's settings, ~100 KB).
+    Gradio keeps it for each new session until 10,000 sessions are stored (`STATE_SESSIONS` for
+    the page), and each /ask call through the REST API is a new session: without this, every call
+    would hold memory for thousands of calls. /ask keeps no state, so nothing is lost."""
+    holder = getattr(app, "state_holder", None)
+    if session_hash is None or holder is None:
+        return
+    try:
+        with holder.lock:
+            holder.session_data.pop(session_hash, None)
+            holder.time_last_used.pop(session_hash, None)
+    except AttributeError:  # another Gradio version keeps sessions otherwise: nothing to free here
+        log.debug("cannot free Gradio session %s", session_hash)
+
+
 def theme():
     """Gradio's default look, with its bundled fonts (nothing is fetched from the web) in the
     weights whose files hold every glyph: Gradio's semibold files are small subsets that lack
@@ -333,6 +432,8 @@ def serve(
 ) -> None:
     """Load the model and index once, then serve the chat until interrupted (a rebuilt index is
     picked up while running)."""
+    from indexer import default_index_dir
+
     from .engine import Chatbot
 
     print("Loading the model and the index…", file=sys.stderr, flush=True)
@@ -342,9 +443,12 @@ def serve(
     bot = Chatbot.load(index_dir, model_path)
     bot.watch()  # switch to a newly published index version within seconds of a rebuild
     gradio_import.join()
+    from starlette.middleware import Middleware  # installed with Gradio
+
     feedback_path = Path(feedback_path or default_feedback_path())
     app = build_app(bot, feedback_path)
-    app.queue(default_concurrency_limit=concurrency, max_size=MAX_QUEUE)
+    # api_open=False: /ask is answered through the queue only, so its limits hold for everyone.
+    app.queue(default_concurrency_limit=concurrency, max_size=MAX_QUEUE, api_open=False)
     try:
         _, url, _ = app.launch(
             server_name=host,
@@ -358,6 +462,12 @@ def serve(
             footer_links=["api"],
             theme=theme(),
             css=CSS,
+            enable_monitoring=False,
+            run_history=False,  # it would keep visitors' health questions in the browser
+            state_session_capacity=STATE_SESSIONS,
+            max_file_size=0,  # nothing is ever uploaded (and the upload route is refused anyway)
+            blocked_paths=blocked_paths(index_dir or default_index_dir(), feedback_path.parent),
+            app_kwargs={"middleware": [Middleware(RouteGuard)], "openapi_url": None},
         )
     except OSError as exc:
         raise SystemExit(

@@ -12,9 +12,14 @@ BASELINE_PATH = EVAL_DIR / "baseline.json"
 
 
 def cache_dir() -> Path:
-    """`$EVAL_CACHE_DIR`, else `eval/.cache/`: indexes the evals build (per chunk size, per BEIR
-    dataset) and their embedding caches, kept between runs so reruns are fast."""
-    return Path(os.environ.get("EVAL_CACHE_DIR") or EVAL_DIR / ".cache")
+    """`$EVAL_CACHE_DIR`, else `$XDG_CACHE_HOME/fibro-quote-bot/eval` (`~/.cache/…`): the indexes
+    the evals build (per chunk size, per BEIR dataset) and their embedding caches, kept between
+    runs so reruns are fast. Outside the repository: they are large and never committed."""
+    explicit = os.environ.get("EVAL_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "fibro-quote-bot" / "eval"
 
 
 def reports_dir() -> Path:

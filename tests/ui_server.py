@@ -18,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,24 +44,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running app: its URL and its process (for its pid and memory)."""
+
+    url: str
+    process: subprocess.Popen
+
+
 @contextmanager
-def running_app(
-    index_dir: Path | None = None, feedback: Path | None = None, port: int | None = None, timeout: float = 120
-) -> Iterator[str]:
-    """`python -m chatbot serve` on a free loopback port; yields its URL once it answers."""
+def running_server(
+    index_dir: Path | None = None,
+    feedback: Path | None = None,
+    port: int | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> Iterator[Server]:
+    """`python -m chatbot serve` on a free loopback port (with `env` added to the environment);
+    yields it once it answers, and stops it afterwards."""
     port = port or free_port()
     command = [sys.executable, "-m", "chatbot", "serve", "--host", "127.0.0.1", "--port", str(port)]
     if index_dir:
         command += ["--index", str(index_dir)]
     if feedback:
         command += ["--feedback", str(feedback)]
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
     url = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryFile("w+") as output:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
             _wait_until_up(url, process, output, timeout)
-            yield url
+            yield Server(url, process)
         finally:
             process.terminate()
             try:
@@ -68,6 +88,15 @@ def running_app(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def running_app(
+    index_dir: Path | None = None, feedback: Path | None = None, port: int | None = None, timeout: float = 120
+) -> Iterator[str]:
+    """`python -m chatbot serve` on a free loopback port; yields its URL once it answers."""
+    with running_server(index_dir, feedback, port, timeout) as server:
+        yield server.url
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, output, timeout: float) -> None:

@@ -1,0 +1,317 @@
+"""Load test: many clients at once asking the real chat server mixed questions over loopback, through
+its HTTP API (/gradio_api/call/ask, the queue every visitor goes through).
+
+python scripts/load_test.py                                   # 32 clients, 2,000 questions, own server on index/
+python scripts/load_test.py --clients 8 --questions 200 --json report.json
+python scripts/load_test.py --url http://127.0.0.1:8000/      # a server that is already running (no memory figures)
+
+The questions are the gold set's (answerable, follow-ups with their history, out-of-scope,
+advice, crisis, look-alikes) plus invalid ones (empty, whitespace, control characters, over the
+length cap). Each distinct question is first asked alone: that answer is its reference. Under
+load, an error is any failed request, an answer that breaks the JSON contract or quotes other than
+exact spans of the corpus, or one that differs from its reference. Memory is the server's RSS
+after a warm-up and after the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tests.ui_server import running_server  # noqa: E402
+
+STATUSES = ("answered", "no_answer", "advice", "crisis", "invalid")
+QUOTE_FIELDS = {"text", "file", "start", "end", "line", "title", "section", "score", "also_in"}
+INVALID = (
+    "",
+    "   \n\t  ",
+    "\x00\x01\x1b",
+    "x" * 5000,
+    "What is fibromyalgia? " * 100,
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question to ask: its kind (the gold set's, or "invalid") and the previous questions."""
+
+    kind: str
+    question: str
+    history: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    clients: int
+    questions: int
+    errors: int
+    seconds: float
+    throughput: float  # answers per second
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    kinds: dict[str, int]
+    statuses: dict[str, int]
+    rss_warm_mb: float | None = None
+    rss_after_mb: float | None = None
+    rss_growth: float | None = None  # (after - warm) / warm
+    problems: list[str] = field(default_factory=list)  # the first few errors, for the reader
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.questions} questions from {self.clients} concurrent clients in {self.seconds:.1f} s: "
+            f"{self.throughput:.1f} answers/s, {self.errors} errors",
+            f"latency p50 {self.p50_ms:.0f} ms, p95 {self.p95_ms:.0f} ms, max {self.max_ms:.0f} ms",
+            "kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items())),
+            "statuses: " + ", ".join(f"{k} {n}" for k, n in sorted(self.statuses.items())),
+        ]
+        if self.rss_warm_mb is not None:
+            out.append(
+                f"server RSS {self.rss_warm_mb:.0f} MB after warm-up, {self.rss_after_mb:.0f} MB after the run "
+                f"({self.rss_growth:+.1%})"
+            )
+        out += [f"error: {p}" for p in self.problems]
+        return out
+
+
+def cases() -> list[Case]:
+    """Every distinct question of the mix."""
+    from eval.gold import load_gold
+
+    gold = [Case(item.kind, item.question, item.history) for item in load_gold()]
+    return gold + [Case("invalid", q) for q in INVALID]
+
+
+def corpus_texts(corpus: Path = REPO / "corpus") -> dict[str, str]:
+    """The corpus files' texts by file name, read as the design says quotes are spans of."""
+    return {p.name: p.read_bytes().decode("utf-8") for p in sorted(corpus.iterdir()) if p.is_file()}
+
+
+def contract_problems(answer: object, texts: dict[str, str] | None = None) -> list[str]:
+    """What is wrong with an /ask answer: the JSON contract of DESIGN.md, and (given the corpus
+    texts by file name) whether every quote and its context are exact spans of their file."""
+    if not isinstance(answer, dict):
+        return [f"not a JSON object: {answer!r:.200}"]
+    problems = []
+    missing = {"question", "query", "status", "quotes", "notice", "error"} - set(answer)
+    if missing:
+        problems.append(f"missing {sorted(missing)}")
+    if answer.get("status") not in STATUSES:
+        problems.append(f"status {answer.get('status')!r}")
+    if answer.get("status") == "invalid" and not answer.get("error"):
+        problems.append("invalid without an error message")
+    if answer.get("status") in ("crisis", "invalid") and answer.get("quotes"):
+        problems.append(f"quotes with status {answer.get('status')}")
+    for quote in answer.get("quotes") or []:
+        if not isinstance(quote, dict) or QUOTE_FIELDS - set(quote):
+            problems.append(f"bad quote {quote!r:.200}")
+            continue
+        if texts is None:
+            continue
+        text = texts.get(PurePosixPath(quote["file"]).name)
+        if text is None or text[quote["start"] : quote["end"]] != quote["text"]:
+            problems.append(f"quote not an exact span of {quote['file']}: {quote['text']!r:.80}")
+        context = quote.get("context") or {}
+        at = context.get("start", 0)
+        if text is not None and context.get("text") and text[at : at + len(context["text"])] != context["text"]:
+            problems.append(f"context not an exact span of {quote['file']}")
+    return problems
+
+
+def signature(answer: dict) -> tuple:
+    """What must not change between two answers to the same question (scores may differ in the
+    last digits between runs of the model)."""
+    quotes = tuple((q["file"], q["start"], q["end"], q["text"]) for q in answer.get("quotes") or [])
+    return answer.get("status"), answer.get("query"), quotes, answer.get("notice"), answer.get("error")
+
+
+class AskError(Exception):
+    """A request that did not end in an answer."""
+
+
+async def ask(client, question: object, history: object = (), timeout: float = 120) -> dict:
+    """One /ask answer through the queue: POST /gradio_api/call/ask, then read the event stream."""
+    history = list(history) if isinstance(history, tuple) else history
+    response = await client.post("gradio_api/call/ask", json={"data": [question, history]}, timeout=timeout)
+    if response.status_code != 200:
+        raise AskError(f"POST call/ask: HTTP {response.status_code} {response.text[:200]}")
+    event_id = response.json()["event_id"]
+    result = await client.get(f"gradio_api/call/ask/{event_id}", timeout=timeout)
+    if result.status_code != 200:
+        raise AskError(f"GET call/ask: HTTP {result.status_code} {result.text[:200]}")
+    event, data = None, None
+    for line in result.text.splitlines():
+        if line.startswith("event:"):
+            event = line[6:].strip()
+        elif line.startswith("data:") and event in ("complete", "error"):
+            data = line[5:].strip()
+    if event != "complete" or data is None:
+        raise AskError(f"event {event!r}: {result.text[-200:]}")
+    return json.loads(data)[0]
+
+
+def ask_sync(url: str, question: object, history: object = (), timeout: float = 120) -> dict:
+    """`ask` for one question, from synchronous code."""
+    import httpx
+
+    async def one():
+        async with httpx.AsyncClient(base_url=url) as client:
+            return await ask(client, question, history, timeout)
+
+    return asyncio.run(one())
+
+
+@dataclass
+class _Run:
+    latencies: list[float] = field(default_factory=list)  # seconds, of the requests that got an answer
+    statuses: list[str] = field(default_factory=list)
+    failed: int = 0  # requests with no answer, or a wrong one
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+async def _load(url: str, mix: list[Case], clients: int, references: dict, texts) -> _Run:
+    import httpx
+
+    run = _Run()
+    queue = iter(mix)
+    limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
+
+    async with httpx.AsyncClient(base_url=url, limits=limits) as client:
+
+        async def visitor():
+            for case in queue:  # shared iterator: each question is asked once, by whichever client is free
+                started = time.perf_counter()
+                try:
+                    answer = await ask(client, case.question, case.history)
+                except Exception as exc:
+                    run.failed += 1
+                    run.problems.append(f"{case.question[:60]!r}: {type(exc).__name__}: {exc}")
+                    continue
+                run.latencies.append(time.perf_counter() - started)
+                run.statuses.append(answer.get("status"))
+                wrong = contract_problems(answer, texts)
+                if case.kind == "invalid" and answer.get("status") != "invalid":
+                    wrong.append(f"status {answer.get('status')!r} for invalid input")
+                reference = references.get(case)
+                if reference is not None and signature(answer) != reference:
+                    wrong.append("differs from the answer the same question got alone")
+                run.failed += bool(wrong)
+                run.problems += [f"{case.question[:60]!r}: {w}" for w in wrong]
+
+        started = time.perf_counter()
+        await asyncio.gather(*(visitor() for _ in range(clients)))
+        run.seconds = time.perf_counter() - started
+        return run
+
+
+def _rss_mb(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    import psutil
+
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def run_load(
+    url: str,
+    clients: int = 32,
+    questions: int = 2000,
+    pid: int | None = None,
+    warmup: int | None = None,
+    texts: dict[str, str] | None = None,
+    distinct: int | None = None,
+    seed: int = 6,
+) -> Report:
+    """Warm up (each distinct question alone, then `warmup` questions under load), take the
+    server's RSS, run `questions` questions from `clients` concurrent clients, take the RSS again.
+    `distinct` draws that many distinct questions (every kind kept) instead of all of them.
+
+    >>> run_load("http://127.0.0.1:8000/", clients=8, questions=200).errors
+    0
+    """
+    texts = corpus_texts() if texts is None else texts
+    rng = random.Random(seed)
+    pool = cases()
+    if distinct is not None and distinct < len(pool):
+        by_kind: dict[str, list[Case]] = {}
+        for case in pool:
+            by_kind.setdefault(case.kind, []).append(case)
+        share = max(1, distinct // len(by_kind))
+        pool = [case for group in by_kind.values() for case in rng.sample(group, min(share, len(group)))]
+
+    async def references():
+        import httpx
+
+        async with httpx.AsyncClient(base_url=url) as client:
+            return {case: signature(await ask(client, case.question, case.history)) for case in pool}
+
+    reference = asyncio.run(references())
+    warmup = max(clients * 4, questions // 10) if warmup is None else warmup
+    warm = asyncio.run(_load(url, rng.choices(pool, k=warmup), clients, reference, texts))
+    time.sleep(1)  # let the server finish its bookkeeping before measuring
+    rss_warm = _rss_mb(pid)
+
+    mix = rng.choices(pool, k=questions)
+    run = asyncio.run(_load(url, mix, clients, reference, texts))
+    time.sleep(1)
+    rss_after = _rss_mb(pid)
+
+    ms = sorted(x * 1000 for x in run.latencies) or [0.0]
+    return Report(
+        clients=clients,
+        questions=questions,
+        errors=run.failed + warm.failed,
+        seconds=run.seconds,
+        throughput=len(run.latencies) / run.seconds if run.seconds else 0.0,
+        p50_ms=statistics.median(ms),
+        p95_ms=ms[min(len(ms) - 1, int(0.95 * len(ms)))],
+        max_ms=ms[-1],
+        kinds=dict(Counter(case.kind for case in mix)),
+        statuses=dict(Counter(run.statuses)),
+        rss_warm_mb=rss_warm,
+        rss_after_mb=rss_after,
+        rss_growth=(rss_after - rss_warm) / rss_warm if rss_warm else None,
+        problems=(warm.problems + run.problems)[:10],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--clients", type=int, default=32, help="concurrent clients (default: %(default)s)")
+    p.add_argument("--questions", type=int, default=2000, help="questions in all (default: %(default)s)")
+    p.add_argument("--url", help="a running server (default: start one on a free loopback port)")
+    p.add_argument("--index", type=Path, help="index folder for the server started here (default: index/)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    p.add_argument("--max-growth", type=float, default=0.10, help="allowed RSS growth (default: %(default)s)")
+    args = p.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = nullcontext(None) if args.url else running_server(args.index, feedback=Path(tmp) / "feedback.jsonl")
+        with app as server:
+            url = args.url or server.url
+            print(f"load test: {args.clients} clients, {args.questions} questions, against {url}", file=sys.stderr)
+            report = run_load(url, args.clients, args.questions, pid=server.process.pid if server else None)
+    print("\n".join(report.lines()))
+    if args.json:
+        args.json.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+    leaked = report.rss_growth is not None and report.rss_growth > args.max_growth
+    return 1 if report.errors or leaked else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

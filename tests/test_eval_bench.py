@@ -1,0 +1,76 @@
+"""The benchmarks' parts, small: latency by stage against a bare encode, a cold and a warm build,
+and the HTTP load client against a tiny Gradio app with the UI's /ask contract."""
+
+from __future__ import annotations
+
+import hashlib
+
+from eval.bench import answer_latency, build_benchmark, free_port, http_load, report
+from eval.gold import load_gold
+from indexer import Document
+
+
+def doc(name: str, text: str) -> Document:
+    return Document(name, text, hashlib.sha256(text.encode()).hexdigest())
+
+
+def test_answer_latency_splits_stages_and_compares_with_a_bare_encode(bot):
+    gold = load_gold()
+    items = [i for i in gold if i.kind == "answerable"][:6] + [i for i in gold if i.kind == "crisis"][:1]
+    result = answer_latency(bot, items, rounds=1)
+    assert result["questions"] == len([i for i in items if i.kind != "crisis"])  # crisis never reaches retrieval
+    assert {"embed", "dense", "bm25", "fusion", "extraction", "other", "ask (total)", "bare encode"} <= set(result["stages"])
+    for row in result["stages"].values():
+        assert 0 <= row["p50_ms"] <= row["p95_ms"]
+    assert result["ratio_p50"] > 0
+
+
+def test_build_benchmark_times_a_cold_build_a_warm_one_and_a_bare_encode(embedder):
+    documents = [
+        doc("a.txt", "Skin conditions\n\nDermatographism raises welts. The flare ups last an hour.\n"),
+        doc("b.txt", "Blood donation\n\nDonating blood takes ten minutes. You rest for fifteen minutes after.\n"),
+    ]
+    result = build_benchmark(embedder, documents, "tiny")
+    assert result["files"] == 2 and result["passages"] >= 2
+    assert result["texts_encoded"] == result["bare_encode_texts"]
+    assert 0 < result["warm_texts_encoded"] < result["texts_encoded"]  # only the changed file's texts
+    assert result["warm_touched_file"] == "a.txt"
+    assert result["ratio_to_bare_encode"] > 0
+
+
+def test_http_load_drives_an_ask_endpoint_and_counts_errors():
+    import gradio as gr
+
+    def ask(question, history):
+        if question == "boom":
+            raise gr.Error("boom")
+        return {"status": "answered", "question": question, "turns": len(history or [])}
+
+    with gr.Blocks() as app:
+        question, history, out = gr.Textbox(), gr.JSON(), gr.JSON()
+        gr.Button().click(ask, [question, history], out, api_name="ask")
+    port = free_port()
+    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        rows = http_load(f"http://127.0.0.1:{port}/", ["What is fibromyalgia?", "boom"], levels=(1, 4), requests=8)
+    finally:
+        app.close()
+    assert [r["clients"] for r in rows] == [1, 4]
+    for row in rows:
+        assert row["requests"] == 8 and row["ok"] == 4 and row["errors"] == 4
+        assert row["p50_ms"] > 0 and row["throughput_per_s"] > 0
+
+
+def test_report_renders_without_the_http_part():
+    result = {
+        "answer_latency": {"questions": 2, "ratio_p50": 1.2, "ratio_p95": 1.3,
+                           "stages": {s: {"p50_ms": 1.0, "p95_ms": 2.0} for s in ("embed", "extraction", "ask (total)", "bare encode")}},
+        "build": [{"corpus": "corpus", "files": 5, "passages": 89, "sentences": 395, "cold_seconds": 10.0,
+                   "chunks_per_second": 8.9, "bare_encode_seconds": 9.0, "ratio_to_bare_encode": 1.11,
+                   "warm_seconds": 1.0, "warm_texts_encoded": 3}],
+        "cold_start": {"seconds_median": 9.0, "seconds": [9.0], "peak_rss_mb": 700.0},
+    }
+    info = {"command": "python -m eval bench", "created": "now", "machine": {"cpus": 2}}
+    data, markdown, charts = report(result, info)
+    assert "**1.2×** at p50" in markdown and "HTTP" not in markdown
+    assert set(charts) == {"bench-latency"}
