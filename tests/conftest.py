@@ -51,3 +51,14 @@ def bot(index_dir, embedder):
 def sources() -> dict[str, str]:
     """Every corpus file's text, keyed as quotes cite it, read as the contract says."""
     return {f"corpus/{p.name}": p.read_bytes().decode("utf-8") for p in sorted(CORPUS.iterdir())}
+
+
+@pytest.fixture
+def workspace(tmp_path, index_dir) -> tuple[Path, Path]:
+    """A copy of corpus/ and an empty index folder seeded with the session's embedding cache,
+    for tests that change a corpus or an index."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = tmp_path / "index"
+    shutil.copytree(index_dir / "cache", index / "cache")
+    return corpus, index

@@ -23,17 +23,7 @@ from indexer import (
     publishing,
 )
 from indexer.embedding import packaged_model_dir
-from tests.conftest import CORPUS, REPO
-
-
-@pytest.fixture
-def workspace(tmp_path, index_dir):
-    """A copy of the corpus and an empty index folder seeded with the session's embedding cache."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = tmp_path / "index"
-    shutil.copytree(index_dir / "cache", index / "cache")
-    return corpus, index
+from tests.conftest import REPO
 
 
 def build(corpus, index, **kwargs):

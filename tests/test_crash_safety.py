@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,18 +14,16 @@ import pytest
 
 from chatbot import Chatbot
 from indexer import build_corpus_index, load_index
-from tests.conftest import CORPUS, REPO
+from tests.conftest import REPO
 
 KILLS = int(os.environ.get("CRASH_KILLS", "20"))
 QUESTIONS = ["When was ketamine first discovered?", "What is tactile allodynia?", "What is the capital of France?"]
 
 
 @pytest.fixture
-def workspace(tmp_path, index_dir):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = tmp_path / "index"
-    shutil.copytree(index_dir / "cache", index / "cache")
+def workspace(workspace):
+    """The copied corpus, with its index built."""
+    corpus, index = workspace
     build_corpus_index(corpus, index)
     return corpus, index
 
