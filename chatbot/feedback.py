@@ -60,5 +60,7 @@ class FeedbackLog:
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # One write of one whole line, in append mode: concurrent writers never interleave.
-            with self.path.open("a", encoding="utf-8") as f:
+            # A lone surrogate (a visitor can put one in their Gradio session id) cannot be UTF-8:
+            # it is written as its JSON escape (\ud800), so the vote is kept and the line stays JSON.
+            with self.path.open("a", encoding="utf-8", errors="backslashreplace") as f:
                 f.write(line + "\n")

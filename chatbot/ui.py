@@ -248,7 +248,8 @@ def build_app(bot, feedback_path: Path | None = None):
         browser claims the answer was)."""
         try:
             index = data.index[0] if isinstance(data.index, list | tuple) else data.index
-            answer = (session or {}).get("answers", {}).get(index) if isinstance(index, int) else None
+            # type() and not isinstance(): True would name message 1 (True == 1 in Python)
+            answer = (session or {}).get("answers", {}).get(index) if type(index) is int else None
             if answer is None:
                 return
             choice = {True: "up", False: "down", "Like": "up", "Dislike": "down"}.get(data.liked, "withdrawn")

@@ -226,13 +226,18 @@ def report(result: BeirResult, info: dict) -> tuple[dict, str, dict]:
     published = PUBLISHED_SCIFACT if result.dataset.lower() == "scifact" else []
     build = result.build
     s = result.settings
+    built = (
+        "found up to date in the eval cache"
+        if build["up_to_date"]
+        else f"built in {build['seconds']} s ({build['embedded']:,} texts encoded, {build['reused']:,} from the cache)"
+    )
     markdown = f"""# BEIR {result.dataset}
 
 Command: `{info['command']}` ({info['created']}).
 {result.documents:,} documents, {result.queries} judged queries. Index: {build['passages']:,} passages of at most
-{s['max_words']} words ({build['duplicates']} duplicate articles), built in {build['seconds']} s
-({build['embedded']:,} texts encoded, {build['reused']:,} from the cache). Retrieval: the chatbot's
-`retrieve()` with {s['candidates']} candidates per retriever, RRF k {s['rrf_k']}; a document scores its best passage.
+{s['max_words']} words ({build['duplicates']} duplicate articles), {built}. Retrieval: the chatbot's
+`retrieve()` with {s['candidates']} candidates per retriever (dense weight {s['dense_weight']}, RRF k {s['rrf_k']});
+a document scores its best passage.
 
 {markdown_table(["configuration", "nDCG@10", "Recall@100", "MRR@10", "seconds"], rows)}
 """

@@ -110,10 +110,10 @@ def bar_chart(
             ax.annotate(label, (len(groups) - 0.5, y), fontsize=7, ha="right", va="bottom", color="dimgrey")
         ax.set_xticks(range(len(groups)), groups, rotation=20 if len(groups) > 4 else 0, ha="right" if len(groups) > 4 else "center", fontsize=8)
         if ylim:
-            ax.set_ylim(*ylim)
+            ax.set_ylim(ylim[0], ylim[1] * 1.15)  # room for the legend above the bars
         ax.set_ylabel(ylabel)
         ax.set_title(title)
-        ax.legend(fontsize=7, ncols=min(len(series), 4), loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(groups) > 4 else -0.08))
+        ax.legend(fontsize=7, ncols=min(len(series), 5), loc="upper center")
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         fig.savefig(path, format="png", dpi=110)

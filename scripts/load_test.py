@@ -146,7 +146,10 @@ class AskError(Exception):
 async def ask(client, question: object, history: object = (), timeout: float = 120) -> dict:
     """One /ask answer through the queue: POST /gradio_api/call/ask, then read the event stream."""
     history = list(history) if isinstance(history, tuple) else history
-    response = await client.post("gradio_api/call/ask", json={"data": [question, history]}, timeout=timeout)
+    # ASCII JSON (\uXXXX escapes), so that lone surrogates can be sent as a browser would.
+    body = json.dumps({"data": [question, history]}).encode()
+    headers = {"Content-Type": "application/json"}
+    response = await client.post("gradio_api/call/ask", content=body, headers=headers, timeout=timeout)
     if response.status_code != 200:
         raise AskError(f"POST call/ask: HTTP {response.status_code} {response.text[:200]}")
     event_id = response.json()["event_id"]
@@ -154,7 +157,7 @@ async def ask(client, question: object, history: object = (), timeout: float = 1
     if result.status_code != 200:
         raise AskError(f"GET call/ask: HTTP {result.status_code} {result.text[:200]}")
     event, data = None, None
-    for line in result.text.splitlines():
+    for line in result.text.split("\n"):  # SSE lines end at \n only (splitlines would cut at U+2028)
         if line.startswith("event:"):
             event = line[6:].strip()
         elif line.startswith("data:") and event in ("complete", "error"):
@@ -261,7 +264,9 @@ def run_load(
             return {case: signature(await ask(client, case.question, case.history)) for case in pool}
 
     reference = asyncio.run(references())
-    warmup = max(clients * 4, questions // 10) if warmup is None else warmup
+    # The allocator keeps growing its pools for the first few hundred answers under load: warm up
+    # past that, so that what the run adds afterwards is what it leaks.
+    warmup = max(clients * 8, questions // 4) if warmup is None else warmup
     warm = asyncio.run(_load(url, rng.choices(pool, k=warmup), clients, reference, texts))
     time.sleep(1)  # let the server finish its bookkeeping before measuring
     rss_warm = _rss_mb(pid)
