@@ -22,10 +22,19 @@ ARTICLE_SEPARATOR = re.compile(r"^leave a comment$", re.I)
 # A heading matching this starts a list of links: it and the rest of its article are dropped.
 LINK_LIST_HEADING = re.compile(r"^(further reading|related( posts| articles)?|references|sources)\b", re.I)
 
-# A byline written as such. Bylines that are only a name ("Fibro Cloud") are found by repetition
-# after titles instead (see segmenting).
-BYLINE = re.compile(r"^(by|author|written by)\s*:?\s+\S", re.I)
+# A byline written as such ("By: James Pegler"), short. Bylines that are only a name ("Fibro
+# Cloud") are found by repetition after titles instead (see segmenting).
+BYLINE = re.compile(r"^(by|author|written by)\s*:?\s+[^.!?;]{1,60}$", re.I)
+MAX_BYLINE_WORDS = 6
+
+# Boilerplate is short: a longer line that mentions copyright ("© 2013 … A challenging
+# reappraisal of …") is content and stays.
+MAX_BOILERPLATE_CHARS = 250
 
 
 def is_boilerplate(line: str) -> bool:
-    return any(rule.search(line) for rule in BOILERPLATE_LINES)
+    return len(line) <= MAX_BOILERPLATE_CHARS and any(rule.search(line) for rule in BOILERPLATE_LINES)
+
+
+def is_byline(line: str) -> bool:
+    return len(line.split()) <= MAX_BYLINE_WORDS and bool(BYLINE.search(line))

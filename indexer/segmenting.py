@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .boilerplate import ARTICLE_SEPARATOR, BYLINE, LINK_LIST_HEADING, is_boilerplate
+from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, is_boilerplate, is_byline
 from .records import Article, Document, Paragraph, Section
 from .sentences import split_sentences
 
@@ -121,13 +121,13 @@ def _article(document, source, block, bylines, number) -> Article | None:
             broken = True
             continue
         text = line.text(source)
-        if not title and not byline and not paragraphs and not sections and is_heading(text) and not BYLINE.search(text):
+        if not title and not byline and not paragraphs and not sections and is_heading(text) and not is_byline(text):
             title = text
             first = first or line
             continue
         if title and text == title and not paragraphs:  # the title repeated, as page templates do
             continue
-        if not byline and not paragraphs and not sections and (BYLINE.search(text) or text in bylines):
+        if not byline and not paragraphs and not sections and (is_byline(text) or text in bylines):
             byline = text
             first = first or line
             continue

@@ -140,3 +140,12 @@ BLOCK = st.one_of(
 @given(blocks=st.lists(BLOCK, min_size=1, max_size=14), separator=st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]))
 def test_spans_are_exact_for_any_page(blocks, separator):
     check_document(doc("page.txt", separator.join(blocks)))
+
+
+def test_long_lines_that_start_like_bylines_or_mention_copyright_are_content():
+    by = "By employing the nuclear DNA of the African rice as a reference genome, the timing of recent events was studied."
+    rights = "© Joanna Moncrieff 2013. All rights reserved. A challenging reappraisal of the history of antipsychotics, " * 3
+    for text in (f"Rice Genomes\n\n{by}\n", f"Bitter Pills\n\n{rights.strip()}\n"):
+        (article,) = segment(doc("abstract.txt", text))
+        paragraphs = [p for s in article.sections for p in s.paragraphs]
+        assert len(paragraphs) == 1 and article.byline == ""
