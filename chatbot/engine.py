@@ -24,7 +24,7 @@ from .answers import (
 )
 from .extraction import idf_weights, make_quotes, score_sentences
 from .followup import resolve
-from .inputs import clean_text, validate_question
+from .inputs import MAX_QUESTION_CHARS, clean_text, validate_question
 from .retrieval import Hit, bm25_candidates, dense_candidates, fuse
 from .safety import route
 from .settings import AnswerSettings
@@ -141,7 +141,8 @@ class Chatbot:
         kind, _ = route(cleaned)
         if kind == CRISIS:
             return Answer(question=cleaned, query=cleaned, status=CRISIS, notice=CRISIS_NOTICE)
-        previous = [clean_text(h)[:1000] for h in (history or [])][-self.settings.max_history_turns :]
+        recent = list(history or [])[-self.settings.max_history_turns :]  # clean only what is used
+        previous = [clean_text(h)[:MAX_QUESTION_CHARS] for h in recent]
         query = resolve(cleaned, [h for h in previous if h], self.settings.max_history_turns)
         loaded = self._loaded  # one version for the whole answer, even if a reload happens meanwhile
         timings: dict[str, float] = {}

@@ -394,19 +394,29 @@ def blocked_paths(*paths: Path | None) -> list[str]:
 
 
 def forget_session(app, session_hash: str | None) -> None:
-    """Drop what Gradio keeps for a session (a copy of every component's settings, ~100 KB).
-    Gradio keeps it for each new session until 10,000 sessions are stored (`STATE_SESSIONS` for
-    the page), and each /ask call through the REST API is a new session: without this, every call
-    would hold memory for thousands of calls. /ask keeps no state, so nothing is lost."""
+    """Drop what Gradio keeps for a session: a copy of every component's settings (~100 KB),
+    kept until `state_session_capacity` newer sessions push it out. Each REST call to /ask is a
+    new session, and /ask needs none of it afterwards."""
+    import anyio.from_thread
+
     holder = getattr(app, "state_holder", None)
     if session_hash is None or holder is None:
         return
+
+    def drop():
+        try:
+            with holder.lock:
+                holder.session_data.pop(session_hash, None)
+                holder.time_last_used.pop(session_hash, None)
+        except AttributeError:  # another Gradio version keeps sessions otherwise
+            log.debug("cannot free Gradio session %s", session_hash)
+
     try:
-        with holder.lock:
-            holder.session_data.pop(session_hash, None)
-            holder.time_last_used.pop(session_hash, None)
-    except AttributeError:  # another Gradio version keeps sessions otherwise: nothing to free here
-        log.debug("cannot free Gradio session %s", session_hash)
+        # On the event loop's thread: Gradio walks its sessions there every second, and a session
+        # vanishing between two of its steps would stop that walk for good.
+        anyio.from_thread.run_sync(drop)
+    except RuntimeError:  # not called from one of the event loop's worker threads
+        drop()
 
 
 def theme():

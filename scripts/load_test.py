@@ -27,14 +27,16 @@ from collections import Counter
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from chatbot import STATUSES  # noqa: E402
 from tests.ui_server import running_server  # noqa: E402
 
-STATUSES = ("answered", "no_answer", "advice", "crisis", "invalid")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 QUOTE_FIELDS = {"text", "file", "start", "end", "line", "title", "section", "score", "also_in"}
 INVALID = (
     "",
@@ -187,11 +189,12 @@ class _Run:
     seconds: float = 0.0
 
 
-async def _load(url: str, mix: list[Case], clients: int, references: dict, texts) -> _Run:
+async def _load(url: str, mix: list[Case], clients: int, references: dict, texts, time_limit: float) -> _Run:
     import httpx
 
     run = _Run()
     queue = iter(mix)
+    deadline = time.perf_counter() + time_limit
     limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
 
     async with httpx.AsyncClient(base_url=url, limits=limits) as client:
@@ -199,6 +202,12 @@ async def _load(url: str, mix: list[Case], clients: int, references: dict, texts
         async def visitor():
             for case in queue:  # shared iterator: each question is asked once, by whichever client is free
                 started = time.perf_counter()
+                if started > deadline:
+                    run.failed += 1
+                    run.problems.append(
+                        f"{case.question[:60]!r}: not asked, the time limit ({time_limit:.0f} s) was reached"
+                    )
+                    continue
                 try:
                     answer = await ask(client, case.question, case.history)
                 except Exception as exc:
@@ -239,10 +248,12 @@ def run_load(
     texts: dict[str, str] | None = None,
     distinct: int | None = None,
     seed: int = 6,
+    time_limit: float = 900,
 ) -> Report:
     """Warm up (each distinct question alone, then `warmup` questions under load), take the
     server's RSS, run `questions` questions from `clients` concurrent clients, take the RSS again.
     `distinct` draws that many distinct questions (every kind kept) instead of all of them.
+    Questions not asked within `time_limit` seconds (of the warm-up, and of the run) count as errors.
 
     >>> run_load("http://127.0.0.1:8000/", clients=8, questions=200).errors
     0
@@ -267,12 +278,12 @@ def run_load(
     # The allocator keeps growing its pools for the first few hundred answers under load: warm up
     # past that, so that what the run adds afterwards is what it leaks.
     warmup = max(clients * 8, questions // 4) if warmup is None else warmup
-    warm = asyncio.run(_load(url, rng.choices(pool, k=warmup), clients, reference, texts))
+    warm = asyncio.run(_load(url, rng.choices(pool, k=warmup), clients, reference, texts, time_limit))
     time.sleep(1)  # let the server finish its bookkeeping before measuring
     rss_warm = _rss_mb(pid)
 
     mix = rng.choices(pool, k=questions)
-    run = asyncio.run(_load(url, mix, clients, reference, texts))
+    run = asyncio.run(_load(url, mix, clients, reference, texts, time_limit))
     time.sleep(1)
     rss_after = _rss_mb(pid)
 
@@ -303,14 +314,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", type=Path, help="index folder for the server started here (default: index/)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
     p.add_argument("--max-growth", type=float, default=0.10, help="allowed RSS growth (default: %(default)s)")
+    p.add_argument("--time-limit", type=float, default=900, help="seconds for the run (default: %(default)s)")
     args = p.parse_args(argv)
+    if args.url and urlsplit(args.url).hostname not in LOOPBACK:
+        p.error(f"--url {args.url}: only a server on this machine (127.0.0.1) may be load-tested")
+    if args.clients < 1 or args.questions < 1:
+        p.error("--clients and --questions must be at least 1")
 
     with tempfile.TemporaryDirectory() as tmp:
         app = nullcontext(None) if args.url else running_server(args.index, feedback=Path(tmp) / "feedback.jsonl")
         with app as server:
             url = args.url or server.url
             print(f"load test: {args.clients} clients, {args.questions} questions, against {url}", file=sys.stderr)
-            report = run_load(url, args.clients, args.questions, pid=server.process.pid if server else None)
+            pid = server.process.pid if server else None
+            report = run_load(url, args.clients, args.questions, pid=pid, time_limit=args.time_limit)
     print("\n".join(report.lines()))
     if args.json:
         args.json.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")

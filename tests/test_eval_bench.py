@@ -4,6 +4,11 @@ and the HTTP load client against a tiny Gradio app with the UI's /ask contract."
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
+import time
+import urllib.request
 
 from eval.bench import answer_latency, build_benchmark, free_port, http_load, report
 from eval.gold import load_gold
@@ -38,23 +43,41 @@ def test_build_benchmark_times_a_cold_build_a_warm_one_and_a_bare_encode(embedde
     assert result["ratio_to_bare_encode"] > 0
 
 
+TINY_APP = """
+import sys
+import gradio as gr
+
+def ask(question, history):
+    if question == "boom":
+        raise gr.Error("boom")
+    return {"status": "answered", "question": question, "turns": len(history or [])}
+
+with gr.Blocks() as app:
+    question, history, out = gr.Textbox(), gr.JSON(), gr.JSON()
+    gr.Button().click(ask, [question, history], out, api_name="ask")
+app.queue().launch(server_name="127.0.0.1", server_port=int(sys.argv[1]), quiet=True)
+"""
+
+
 def test_http_load_drives_an_ask_endpoint_and_counts_errors():
-    import gradio as gr
-
-    def ask(question, history):
-        if question == "boom":
-            raise gr.Error("boom")
-        return {"status": "answered", "question": question, "turns": len(history or [])}
-
-    with gr.Blocks() as app:
-        question, history, out = gr.Textbox(), gr.JSON(), gr.JSON()
-        gr.Button().click(ask, [question, history], out, api_name="ask")
+    # A tiny app with the UI's /ask contract, in its own process (as the real server runs).
     port = free_port()
-    app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    server = subprocess.Popen([sys.executable, "-c", TINY_APP, str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        rows = http_load(f"http://127.0.0.1:{port}/", ["What is fibromyalgia?", "boom"], levels=(1, 4), requests=8)
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, "the tiny Gradio app exited"
+                time.sleep(0.25)
+        rows = http_load(url, ["What is fibromyalgia?", "boom"], levels=(1, 4), requests=8)
     finally:
-        app.close()
+        server.terminate()
+        server.wait(15)
     assert [r["clients"] for r in rows] == [1, 4]
     for row in rows:
         assert row["requests"] == 8 and row["ok"] == 4 and row["errors"] == 4

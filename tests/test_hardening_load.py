@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 from tests.ui_server import running_server
 
@@ -57,6 +59,8 @@ def test_the_script_reports_and_fails_on_errors(monkeypatch, capsys, tmp_path):
     assert load_test.main(["--url", "http://127.0.0.1:9/"]) == 1
     monkeypatch.setattr(load_test, "run_load", lambda *a, **k: load_test.Report(**{**report.__dict__, "errors": 1}))
     assert load_test.main(["--url", "http://127.0.0.1:9/"]) == 1
+    with pytest.raises(SystemExit):  # load is only ever sent to this machine
+        load_test.main(["--url", "http://example.com/"])
 
 
 def test_api_calls_leave_no_session_behind(bot, tmp_path):
