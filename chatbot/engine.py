@@ -141,7 +141,8 @@ class Chatbot:
         kind, _ = route(cleaned)
         if kind == CRISIS:
             return Answer(question=cleaned, query=cleaned, status=CRISIS, notice=CRISIS_NOTICE)
-        recent = list(history or [])[-self.settings.max_history_turns :]  # clean only what is used
+        turns = list(history) if isinstance(history, list | tuple) else []
+        recent = turns[-self.settings.max_history_turns :]  # clean only what is used
         previous = [clean_text(h)[:MAX_QUESTION_CHARS] for h in recent]
         query = resolve(cleaned, [h for h in previous if h], self.settings.max_history_turns)
         loaded = self._loaded  # one version for the whole answer, even if a reload happens meanwhile

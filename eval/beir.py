@@ -28,9 +28,6 @@ PUBLISHED_SCIFACT = [
     ("bm25s, Lucene variant, k1=1.2 b=0.75", 0.680),
     ("all-MiniLM-L6-v2, dense (MTEB)", 0.645),
 ]
-# A whole abstract in one passage: chunking an abstract into smaller passages loses the
-# document-level term statistics BM25 relies on (see the README for the sweep).
-BEIR_MAX_WORDS = 1000
 BEIR_CANDIDATES = 1000  # passages per retriever, so that 100 distinct documents survive fusion
 
 
@@ -164,19 +161,24 @@ def run_beir(
     embedder: Embedder,
     mode: str = "all",
     *,
-    max_words: int = BEIR_MAX_WORDS,
+    max_words: int | None = None,
     fusion: str = "rrf",
     dense_weight: float = 0.5,
     rrf_k: int = 60,
     candidates: int = BEIR_CANDIDATES,
     progress: bool = False,
+    rebuild: bool = False,
 ) -> BeirResult:
+    """Index `data` with the indexer's settings (passages of `max_words`, its default when None)
+    and score each configuration of `mode`. The index is kept in the eval cache; `rebuild`
+    forces a new one (the cache knows files and settings, not changes to the indexer's code)."""
     from chatbot import AnswerSettings, Chatbot
     from indexer import load_index
 
     documents = [beir_document(d, title, text) for d, (title, text) in data.corpus.items()]
+    settings = index_settings(max_words)
     folder, summary = build_family_index(
-        documents, f"beir-{data.name}", index_settings(max_words), embedder, progress=progress, corpus_label=data.name
+        documents, f"beir-{data.name}", settings, embedder, progress=progress, corpus_label=data.name, force=rebuild
     )
     index = load_index(folder)
     indexed = {c.file for c in index.chunks} | {a.file for a in index.articles.values()}
@@ -184,14 +186,14 @@ def run_beir(
     base = Chatbot(index, embedder)
     rows = []
     for label, overrides in variants(mode, fusion, dense_weight):
-        settings = AnswerSettings(
+        answer_settings = AnswerSettings(
             **{"fusion": fusion, "dense_weight": dense_weight, "rrf_k": rrf_k, "candidates": candidates, **overrides}
         )
         clock = time.perf_counter()
-        run = document_run(base.with_settings(settings), data.queries)
+        run = document_run(base.with_settings(answer_settings), data.queries)
         seconds = time.perf_counter() - clock
         scores = ranx_scores(data.qrels, run, METRICS)
-        chosen = {k: getattr(settings, k) for k in ("mode", "fusion", "dense_weight", "rrf_k", "candidates")}
+        chosen = {k: getattr(answer_settings, k) for k in ("mode", "fusion", "dense_weight", "rrf_k", "candidates")}
         rows.append({"config": label, **chosen, **scores, "seconds": round(seconds, 2)})
     return BeirResult(
         dataset=data.name,
@@ -208,7 +210,7 @@ def run_beir(
             "index": str(folder),
         },
         settings={
-            "max_words": max_words,
+            "max_words": settings.chunker.max_words,
             "fusion": fusion,
             "dense_weight": dense_weight,
             "rrf_k": rrf_k,
@@ -246,7 +248,7 @@ a document scores its best passage.
     if result.dropped:
         markdown += f"\nDocuments the segmenter left no text of ({len(result.dropped)}): {', '.join(result.dropped)}\n"
     chart = bar_chart(
-        f"BEIR {result.dataset}: nDCG@10",
+        f"BEIR {result.dataset}: nDCG@10 and Recall@100",
         [r["config"] for r in result.rows],
         {"nDCG@10": [r["ndcg@10"] for r in result.rows], "Recall@100": [r["recall@100"] for r in result.rows]},
         lines=[(f"published {name}: {value}", value) for name, value in published[2:4]],

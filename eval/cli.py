@@ -66,7 +66,8 @@ def parser() -> argparse.ArgumentParser:
     beir.add_argument("--fusion", default="rrf", choices=["rrf", "weighted"], help="fusion for hybrid (default: %(default)s; all runs both)")
     beir.add_argument("--dense-weight", type=float, default=0.5, help="dense share in the fusion (default: %(default)s)")
     beir.add_argument("--rrf-k", type=int, default=60, help="(default: %(default)s)")
-    beir.add_argument("--max-words", type=int, default=None, help="passage size (default: whole abstracts, 1000)")
+    beir.add_argument("--max-words", type=int, default=None, help="passage size (default: the indexer's, 120 words)")
+    beir.add_argument("--rebuild", action="store_true", help="rebuild the cached index (e.g. after an indexer change)")
     beir.add_argument("--candidates", type=int, default=None, help="passages per retriever (default: 1000)")
     beir.add_argument("--split", default="test", help="qrels file qrels/SPLIT.tsv (default: %(default)s)")
     beir.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
@@ -184,12 +185,13 @@ def beir_command(args, embedder) -> int:
         data,
         embedder,
         args.mode,
-        max_words=args.max_words or beir.BEIR_MAX_WORDS,
+        max_words=args.max_words,
         fusion=args.fusion,
         dense_weight=args.dense_weight,
         rrf_k=args.rrf_k,
         candidates=args.candidates or beir.BEIR_CANDIDATES,
         progress=True,
+        rebuild=args.rebuild,
     )
     _emit(args, f"beir-{data.name.lower()}", beir.report(result, run_info(command_line())))
     return 0

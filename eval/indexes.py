@@ -32,6 +32,7 @@ def build_family_index(
     seed_cache: Path | None = None,
     progress: bool = False,
     corpus_label: str = "",
+    force: bool = False,
 ) -> tuple[Path, BuildSummary]:
     """Build (or find up to date) the index of `documents` with `settings` in
     `<cache>/<family>/w<max_words>/`; its `cache/` links to the family's shared `embeddings/`,
@@ -49,7 +50,7 @@ def build_family_index(
     if not link.exists():
         link.symlink_to(Path("..") / "embeddings", target_is_directory=True)
     summary = build_index(
-        documents, folder, embedder=embedder, settings=settings, progress=progress, corpus_label=corpus_label
+        documents, folder, embedder=embedder, settings=settings, progress=progress, corpus_label=corpus_label, force=force
     )
     return folder, summary
 

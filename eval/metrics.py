@@ -131,19 +131,3 @@ def gold_metrics(run: GoldRun, split: str = "all") -> dict[str, float]:
 def all_splits(run: GoldRun) -> dict[str, dict[str, float]]:
     return {split: gold_metrics(run, split) for split in SPLITS}
 
-
-def stage_latencies(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
-    """p50/p95 milliseconds per answer stage (and their total) over the outcomes that ran retrieval."""
-    import numpy as np
-
-    timed = [o.timings for o in outcomes if o.timings]
-    stages = list(dict.fromkeys(s for t in timed for s in t))
-    table = {}
-    for stage in [*stages, "total"]:
-        values = [1000 * (sum(t.values()) if stage == "total" else t.get(stage, 0.0)) for t in timed]
-        if values:
-            table[stage] = {
-                "p50_ms": round(float(np.percentile(values, 50)), 3),
-                "p95_ms": round(float(np.percentile(values, 95)), 3),
-            }
-    return table

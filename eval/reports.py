@@ -105,15 +105,14 @@ def bar_chart(
         for i, (label, values) in enumerate(series.items()):
             xs = [g + (i - (len(series) - 1) / 2) * width for g in range(len(groups))]
             ax.bar(xs, values, width, label=label)
-        for label, y in lines:
-            ax.axhline(y, linestyle="--", linewidth=1, color="grey")
-            ax.annotate(label, (len(groups) - 0.5, y), fontsize=7, ha="right", va="bottom", color="dimgrey")
+        for (label, y), style in zip(lines, ["--", ":", "-."], strict=False):
+            ax.axhline(y, linestyle=style, linewidth=1.2, color="black", label=label)
         ax.set_xticks(range(len(groups)), groups, rotation=20 if len(groups) > 4 else 0, ha="right" if len(groups) > 4 else "center", fontsize=8)
         if ylim:
             ax.set_ylim(ylim[0], ylim[1] * 1.15)  # room for the legend above the bars
         ax.set_ylabel(ylabel)
         ax.set_title(title)
-        ax.legend(fontsize=7, ncols=min(len(series), 5), loc="upper center")
+        ax.legend(fontsize=7, ncols=min(len(series), 5) if not lines else 2, loc="upper center")
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         fig.savefig(path, format="png", dpi=110)
