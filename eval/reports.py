@@ -110,13 +110,8 @@ def bar_chart(
         ax.set_xticks(range(len(groups)), groups, rotation=20 if len(groups) > 4 else 0, ha="right" if len(groups) > 4 else "center", fontsize=8)
         if ylim:
             ax.set_ylim(ylim[0], ylim[1] * 1.15)  # room for the legend above the bars
-        ax.set_ylabel(ylabel)
-        ax.set_title(title)
         ax.legend(fontsize=7, ncols=min(len(series), 5) if not lines else 2, loc="upper center")
-        ax.grid(axis="y", alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(path, format="png", dpi=110)
-        plt.close(fig)
+        _finish(plt, fig, ax, path, title, ylabel)
 
     return draw
 
@@ -131,12 +126,45 @@ def stacked_chart(title: str, groups: Sequence[str], stages: dict[str, Sequence[
         for stage, values in stages.items():
             ax.bar(groups, values, 0.6, bottom=bottom, label=stage)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        ax.set_ylabel(ylabel)
-        ax.set_title(title)
         ax.legend(fontsize=8)
-        ax.grid(axis="y", alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(path, format="png", dpi=110)
-        plt.close(fig)
+        _finish(plt, fig, ax, path, title, ylabel)
 
     return draw
+
+
+def line_chart(
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    xs: Sequence[float],
+    series: dict[str, Sequence[float]],
+    bold: str | None = None,
+    mark_x: float | None = None,
+) -> Chart:
+    """One line per series over `xs`; `bold` names a series to emphasise, `mark_x` draws a
+    vertical line (e.g. the chosen value)."""
+
+    def draw(path: Path) -> None:
+        plt = pyplot()
+        fig, ax = plt.subplots(figsize=(6.5, 4.2))
+        for label, values in series.items():
+            if label == bold:
+                ax.plot(xs, values, linewidth=2.5, color="black", label=label)
+            else:
+                ax.plot(xs, values, marker="o", markersize=3, label=label)
+        if mark_x is not None:
+            ax.axvline(mark_x, linestyle="--", color="grey")
+        ax.set_xlabel(xlabel)
+        ax.legend(fontsize=7)
+        _finish(plt, fig, ax, path, title, ylabel)
+
+    return draw
+
+
+def _finish(plt, fig, ax, path: Path, title: str, ylabel: str) -> None:
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=110)
+    plt.close(fig)

@@ -23,7 +23,7 @@ from .gold import GoldItem
 from .indexes import build_corpus_family
 from .metrics import all_splits, gold_metrics, quote_metrics
 from .outcomes import GoldRun, run_gold
-from .reports import markdown_table, pyplot
+from .reports import line_chart, markdown_table
 
 CHUNK_SIZES = (60, 90, 120, 180)
 THRESHOLDS = tuple(round(0.2 + 0.025 * i, 3) for i in range(21))  # 0.20 … 0.70
@@ -207,39 +207,29 @@ of the best plateau is chosen.
 
 
 def _chunk_chart(result: TuneResult):
-    def draw(path):
-        plt = pyplot()
-        fig, ax = plt.subplots(figsize=(6.5, 4.2))
-        for name in dict.fromkeys(r["config"] for r in result.stage1):
-            rows = [r for r in result.stage1 if r["config"] == name]
-            ax.plot([r["max_words"] for r in rows], [r["objective"] for r in rows], marker="o", label=name)
-        ax.set_xlabel("passage size (max words)")
-        ax.set_ylabel("dev objective: mean answer hit@1, hit@3")
-        ax.set_title("Stage 1: passage size and retrieval (dev)")
-        ax.legend(fontsize=7)
-        ax.grid(alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(path, format="png", dpi=110)
-        plt.close(fig)
-
-    return draw
+    names = list(dict.fromkeys(r["config"] for r in result.stage1))
+    sizes = list(dict.fromkeys(r["max_words"] for r in result.stage1))
+    objective = {(r["config"], r["max_words"]): r["objective"] for r in result.stage1}
+    return line_chart(
+        "Stage 1: passage size and retrieval (dev)",
+        "passage size (max words)",
+        "dev objective: mean answer hit@1, hit@3",
+        sizes,
+        {name: [objective[name, size] for size in sizes] for name in names},
+    )
 
 
 def _threshold_chart(result: TuneResult):
-    def draw(path):
-        plt = pyplot()
-        fig, ax = plt.subplots(figsize=(6.5, 4.2))
-        xs = [r["threshold"] for r in result.stage2]
-        for metric in ("answer_hit@3", "abstain_recall", "abstain_precision", "abstain_f1"):
-            ax.plot(xs, [r["metrics"][metric] for r in result.stage2], marker=".", label=metric)
-        ax.plot(xs, [r["objective"] for r in result.stage2], linewidth=2.5, color="black", label="objective")
-        ax.axvline(result.chosen["settings"]["threshold"], linestyle="--", color="grey")
-        ax.set_xlabel("abstention threshold")
-        ax.set_title("Stage 2: abstention threshold (dev)")
-        ax.legend(fontsize=7)
-        ax.grid(alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(path, format="png", dpi=110)
-        plt.close(fig)
-
-    return draw
+    metrics = ("answer_hit@3", "abstain_recall", "abstain_precision", "abstain_f1")
+    return line_chart(
+        "Stage 2: abstention threshold (dev)",
+        "abstention threshold",
+        "dev score",
+        [r["threshold"] for r in result.stage2],
+        {
+            **{m: [r["metrics"][m] for r in result.stage2] for m in metrics},
+            "objective": [r["objective"] for r in result.stage2],
+        },
+        bold="objective",
+        mark_x=result.chosen["settings"]["threshold"],
+    )
