@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass
 @dataclass(frozen=True)
 class ChunkerSettings:
     # Passages hold whole sentences of one section, up to max_words words (a single longer
-    # sentence makes a passage of its own). Chosen with `python -m eval chunks` (see README).
-    max_words: int = 120
+    # sentence makes a passage of its own). Chosen on the dev half of the gold set with
+    # `python -m eval tune` (eval/reports/tune.md): 90 tied with 180 and beat 60 and 120.
+    max_words: int = 90
     # A passage that would end mid-paragraph closes at the paragraph boundary instead once it
     # holds this share of max_words.
     paragraph_break_share: float = 0.5
