@@ -66,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
     beir.add_argument("--fusion", default="rrf", choices=["rrf", "weighted"], help="fusion for hybrid (default: %(default)s; all runs both)")
     beir.add_argument("--dense-weight", type=float, default=0.5, help="dense share in the fusion (default: %(default)s)")
     beir.add_argument("--rrf-k", type=int, default=60, help="(default: %(default)s)")
-    beir.add_argument("--max-words", type=int, default=None, help="passage size (default: the indexer's, 120 words)")
+    beir.add_argument("--max-words", type=int, default=None, help="passage size in words (default: the indexer's setting)")
     beir.add_argument("--rebuild", action="store_true", help="rebuild the cached index (e.g. after an indexer change)")
     beir.add_argument("--candidates", type=int, default=None, help="passages per retriever (default: 1000)")
     beir.add_argument("--split", default="test", help="qrels file qrels/SPLIT.tsv (default: %(default)s)")
