@@ -19,6 +19,12 @@ class ChunkerSettings:
         return asdict(self)
 
 
+# Bump when a change to reading, segmenting, dedup or chunking changes what gets indexed: it is
+# part of what an index was built from, so the next `python -m indexer` rebuilds instead of
+# keeping an index made by the old code.
+PIPELINE_VERSION = 2
+
+
 @dataclass(frozen=True)
 class IndexSettings:
     chunker: ChunkerSettings = ChunkerSettings()
@@ -27,4 +33,4 @@ class IndexSettings:
     embed_batch_size: int = 64
 
     def to_dict(self) -> dict:
-        return {"chunker": self.chunker.to_dict(), "faiss_type": self.faiss_type}
+        return {"chunker": self.chunker.to_dict(), "faiss_type": self.faiss_type, "pipeline": PIPELINE_VERSION}
