@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import numpy as np
 from .errors import EvalError
 from .gold import GoldItem
 from .paths import REPO_ROOT
+from .server import running_server
 
 CLIENT_LEVELS = (1, 8, 32)
 REQUESTS_PER_LEVEL = 64
@@ -169,79 +169,18 @@ def cold_start(index_dir: Path, question: str, runs: int = 3) -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _peak_rss(pid: int, stop: threading.Event, peak: list[float]) -> None:
+    """Sample the RSS of a process and its children until `stop`; the largest, in MB, in peak[0]."""
+    import psutil
 
-
-class Server:
-    """`python -m chatbot serve` as a subprocess on a free loopback port, stopped on exit."""
-
-    def __init__(self, index_dir: Path, port: int | None = None, ready_seconds: float = 180):
-        self.index_dir, self.port, self.ready_seconds = index_dir, port or free_port(), ready_seconds
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.process: subprocess.Popen | None = None
-        self.peak_rss_mb = 0.0
-        self._watch = threading.Event()
-        self._work = Path(tempfile.mkdtemp(prefix="eval-bench-server-"))
-
-    def __enter__(self) -> Server:
-        import urllib.request
-
-        log = (self._work / "server.log").open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "chatbot", "serve", "--index", str(self.index_dir), "--host", "127.0.0.1",
-             "--port", str(self.port), "--feedback", str(self._work / "feedback.jsonl")],
-            cwd=REPO_ROOT,
-            env=_python_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        clock = time.perf_counter()
-        self.start_seconds = None
-        while time.perf_counter() - clock < self.ready_seconds:
-            if self.process.poll() is not None:
-                self._fail(f"exited with code {self.process.returncode} before serving")
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as response:
-                    if response.status == 200:
-                        self.start_seconds = round(time.perf_counter() - clock, 2)
-                        break
-            except OSError:
-                time.sleep(0.25)
-        if self.start_seconds is None:
-            self._fail(f"did not answer on {self.url} within {self.ready_seconds:.0f} s")
-        threading.Thread(target=self._sample_rss, daemon=True).start()
-        return self
-
-    def _fail(self, problem: str):
-        log = (self._work / "server.log").read_text(errors="replace")[-1500:]
-        self.__exit__()
-        raise EvalError(f"the chat server (python -m chatbot serve) {problem}; its output ended with:\n{log}")
-
-    def _sample_rss(self):
-        import psutil
-
-        try:
-            proc = psutil.Process(self.process.pid)
-            while not self._watch.is_set():
-                rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
-                self.peak_rss_mb = max(self.peak_rss_mb, rss / 2**20)
-                time.sleep(0.2)
-        except psutil.Error:
-            pass
-
-    def __exit__(self, *exc):
-        self._watch.set()
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        shutil.rmtree(self._work, ignore_errors=True)
+    try:
+        proc = psutil.Process(pid)
+        while not stop.is_set():
+            rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+            peak[0] = max(peak[0], rss / 2**20)
+            time.sleep(0.2)
+    except psutil.Error:
+        pass
 
 
 def _load_level(url: str, questions: list[str], clients: int, total: int) -> dict:
@@ -331,12 +270,21 @@ def run_bench(
     if http:
         say(f"HTTP: python -m chatbot serve, {', '.join(map(str, levels))} concurrent clients")
         questions = [i.question for i in items if i.kind == "answerable"]
-        with Server(index_dir) as server:
-            result["http"] = {
-                "server_start_seconds": server.start_seconds,
-                "levels": http_load(server.url, questions, levels, requests),
-                "server_peak_rss_mb": round(server.peak_rss_mb, 1),
-            }
+        peak, stop = [0.0], threading.Event()
+        try:
+            with tempfile.TemporaryDirectory(prefix="eval-bench-server-") as work, running_server(
+                index_dir, feedback=Path(work) / "feedback.jsonl", timeout=180
+            ) as server:
+                threading.Thread(target=_peak_rss, args=(server.process.pid, stop, peak), daemon=True).start()
+                result["http"] = {
+                    "server_start_seconds": server.ready_seconds,
+                    "levels": http_load(server.url, questions, levels, requests),
+                    "server_peak_rss_mb": round(peak[0], 1),
+                }
+        except RuntimeError as exc:
+            raise EvalError(f"the chat server (python -m chatbot serve) failed: {exc}") from exc
+        finally:
+            stop.set()
     return result
 
 

@@ -12,9 +12,9 @@ from contextlib import nullcontext
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
 
-from ui_server import BOT_MESSAGES, ask, launch_chromium, running_app  # noqa: E402
+from tests.ui_server import BOT_MESSAGES, ask, launch_chromium, running_app  # noqa: E402
 
 QUESTIONS = ("What is dermatographism?", "How long do its flare ups last?")
 

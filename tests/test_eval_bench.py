@@ -10,8 +10,9 @@ import sys
 import time
 import urllib.request
 
-from eval.bench import answer_latency, build_benchmark, free_port, http_load, report
+from eval.bench import answer_latency, build_benchmark, http_load, report
 from eval.gold import load_gold
+from eval.server import free_port
 from indexer import Document
 
 

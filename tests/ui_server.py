@@ -9,19 +9,12 @@ tests and scripts/screenshot.py.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from eval.server import free_port, running_server  # noqa: F401  (free_port is re-exported for the tests)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -38,58 +31,6 @@ BOT_MESSAGES = '#fqb-chat [data-testid="bot"]'
 USER_MESSAGES = '#fqb-chat [data-testid="user"]'
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass(frozen=True)
-class Server:
-    """A running app: its URL and its process (for its pid and memory)."""
-
-    url: str
-    process: subprocess.Popen
-
-
-@contextmanager
-def running_server(
-    index_dir: Path | None = None,
-    feedback: Path | None = None,
-    port: int | None = None,
-    timeout: float = 120,
-    env: dict[str, str] | None = None,
-) -> Iterator[Server]:
-    """`python -m chatbot serve` on a free loopback port (with `env` added to the environment);
-    yields it once it answers, and stops it afterwards."""
-    port = port or free_port()
-    command = [sys.executable, "-m", "chatbot", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    if index_dir:
-        command += ["--index", str(index_dir)]
-    if feedback:
-        command += ["--feedback", str(feedback)]
-    env = {
-        **os.environ,
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "HF_HUB_OFFLINE": "1",
-        "PYTHONUNBUFFERED": "1",
-        **(env or {}),
-    }
-    url = f"http://127.0.0.1:{port}/"
-    with tempfile.TemporaryFile("w+") as output:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            _wait_until_up(url, process, output, timeout)
-            yield Server(url, process)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 @contextmanager
 def running_app(
     index_dir: Path | None = None, feedback: Path | None = None, port: int | None = None, timeout: float = 120
@@ -97,22 +38,6 @@ def running_app(
     """`python -m chatbot serve` on a free loopback port; yields its URL once it answers."""
     with running_server(index_dir, feedback, port, timeout) as server:
         yield server.url
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, output, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output.seek(0)
-            raise RuntimeError(f"the app exited with code {process.returncode}:\n{output.read()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url + "config", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    output.seek(0)
-    raise RuntimeError(f"the app did not answer at {url} within {timeout:.0f} s:\n{output.read()[-3000:]}")
 
 
 def launch_chromium(playwright):
