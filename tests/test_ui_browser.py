@@ -42,8 +42,10 @@ def app_url(index_dir, feedback_file):
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    # Module scope: sync Playwright keeps an event loop running in this thread, which would break
+    # asyncio.run() in any test that happened to run after this module.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
