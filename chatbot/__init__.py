@@ -4,8 +4,8 @@
 >>> Chatbot.load().ask("When was ketamine first discovered?").quotes[0].text
 """
 
-from .answers import STATUSES, Answer, Quote
+from .answers import STATUSES, Answer, Quote, Route, RouteKind, Status
 from .engine import Chatbot
 from .settings import AnswerSettings
 
-__all__ = ["STATUSES", "Answer", "AnswerSettings", "Chatbot", "Quote"]
+__all__ = ["STATUSES", "Answer", "AnswerSettings", "Chatbot", "Quote", "Route", "RouteKind", "Status"]

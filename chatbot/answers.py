@@ -1,14 +1,36 @@
-"""What the chatbot returns: quotes with their exact sources, or a fixed notice. The bot's own
-words are only the fixed texts below."""
+"""What the chatbot returns: quotes with their exact sources, or a fixed notice, and the safety
+decision that shaped it. The bot's own words are only the fixed texts below.
+
+`Status` is the one list of answer statuses: the engine sets it, the UI renders it, the evals count it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from indexer import Location
 
-ANSWERED, NO_ANSWER, ADVICE, CRISIS, INVALID = "answered", "no_answer", "advice", "crisis", "invalid"
-STATUSES = (ANSWERED, NO_ANSWER, ADVICE, CRISIS, INVALID)
+
+class Status(StrEnum):
+    """How a question was answered. A str enum: `Status.ANSWERED == "answered"`, and JSON shows
+    the plain value."""
+
+    ANSWERED = "answered"  # quotes that answer it
+    NO_ANSWER = "no_answer"  # the documents do not answer it
+    ADVICE = "advice"  # personal medical advice asked: the "ask your doctor" notice (quotes may follow)
+    CRISIS = "crisis"  # a crisis message: emergency help, never quotes
+    INVALID = "invalid"  # empty or too long: an error message
+
+
+class RouteKind(StrEnum):
+    """What the safety router can decide a message is, besides an ordinary question."""
+
+    CRISIS = "crisis"
+    ADVICE = "advice"
+
+
+STATUSES = tuple(s.value for s in Status)
 
 NO_ANSWER_NOTICE = (
     "I couldn't find this in the documents. They may not cover it; try other words, "
@@ -25,6 +47,20 @@ CRISIS_NOTICE = (
     "In the US you can also call or text 988 (Suicide & Crisis Lifeline) at any hour. "
     "You don't have to go through this alone."
 )
+
+
+@dataclass(frozen=True)
+class Route:
+    """The safety router's decision and its reason: the rule that fired, or the classifier's
+    probability. `kind` None is an ordinary question."""
+
+    kind: RouteKind | None = None
+    rule: str | None = None  # name of the rule that decided, or None
+    probability: float | None = None  # the classifier's probability behind the decision, when it ran
+
+    def to_dict(self) -> dict:
+        probability = None if self.probability is None else round(float(self.probability), 4)
+        return {"kind": self.kind.value if self.kind else None, "rule": self.rule, "probability": probability}
 
 
 @dataclass(frozen=True)
@@ -62,10 +98,11 @@ class Quote:
 class Answer:
     question: str
     query: str
-    status: str
+    status: Status
     quotes: tuple[Quote, ...] = ()
     notice: str | None = None
     error: str | None = None
+    route: Route = Route()
     # Seconds per stage (embed, dense, bm25, fusion, extraction); for benchmarks, not serialised.
     timings: dict = field(default_factory=dict, compare=False)
 
@@ -73,8 +110,9 @@ class Answer:
         return {
             "question": self.question,
             "query": self.query,
-            "status": self.status,
+            "status": self.status.value,
             "quotes": [q.to_dict() for q in self.quotes],
             "notice": self.notice,
             "error": self.error,
+            "route": self.route.to_dict(),
         }

@@ -11,22 +11,12 @@ from pathlib import Path
 from indexer import Embedder, Index, IndexLoadError, load_index, tokenize
 from indexer.publishing import current_version
 
-from .answers import (
-    ADVICE,
-    ADVICE_NOTICE,
-    ANSWERED,
-    CRISIS,
-    CRISIS_NOTICE,
-    INVALID,
-    NO_ANSWER,
-    NO_ANSWER_NOTICE,
-    Answer,
-)
+from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, RouteKind, Status
 from .extraction import idf_weights, make_quotes, score_sentences
 from .followup import resolve
 from .inputs import MAX_QUESTION_CHARS, clean_text, validate_question
 from .retrieval import Hit, bm25_candidates, dense_candidates, fuse
-from .safety import route
+from .router import Router
 from .settings import AnswerSettings
 
 log = logging.getLogger(__name__)
@@ -48,10 +38,11 @@ class Chatbot:
     'answered'
     """
 
-    def __init__(self, index: Index, embedder: Embedder, settings: AnswerSettings = AnswerSettings()):
+    def __init__(self, index: Index, encoder: Embedder, settings: AnswerSettings = AnswerSettings()):
         self._loaded = _Loaded(index, idf_weights(index))
-        self.embedder = embedder
+        self.encoder = encoder  # anything with encode(texts) -> normalised float32 rows
         self.settings = settings
+        self.router = Router()
         self.index_dir: Path | None = None  # set by load(); where reload() looks
 
     @property
@@ -75,7 +66,7 @@ class Chatbot:
 
     def with_settings(self, settings: AnswerSettings) -> Chatbot:
         """The same index and model with other settings (for evals), without reloading."""
-        bot = Chatbot(self.index, self.embedder, settings)
+        bot = Chatbot(self.index, self.encoder, settings)
         bot._loaded, bot.index_dir = self._loaded, self.index_dir
         return bot
 
@@ -88,7 +79,7 @@ class Chatbot:
         try:
             if current_version(index_dir) == self.index.folder:
                 return False
-            fresh = load_index(index_dir, self.embedder.info.path)
+            fresh = load_index(index_dir, self.encoder.info.path)
         except IndexLoadError as exc:
             log.warning("index not reloaded, still serving %s: %s", self.index.folder.name, exc)
             return False
@@ -111,16 +102,13 @@ class Chatbot:
         thread.start()
         return thread
 
-    def retrieve(self, query: str, k: int | None = None, timings: dict | None = None) -> list[Hit]:
+    def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """Fused passage hits for a query, best first (what the evals rank)."""
-        hits, _, _ = self._retrieve(query, timings if timings is not None else {}, self.index)
+        hits, _ = self._retrieve(query, self.encoder.encode([query])[0], {}, self.index)
         return hits[:k] if k else hits
 
-    def _retrieve(self, query: str, timings: dict, index: Index):
+    def _retrieve(self, query: str, vector, timings: dict, index: Index):
         settings = self.settings
-        clock = time.perf_counter()
-        vector = self.embedder.encode([query])[0]
-        timings["embed"] = time.perf_counter() - clock
         clock = time.perf_counter()
         dense = dense_candidates(index, vector, settings.candidates) if settings.mode != "bm25" else {}
         timings["dense"] = time.perf_counter() - clock
@@ -131,30 +119,38 @@ class Chatbot:
         clock = time.perf_counter()
         hits = fuse(dense, lexical, settings)
         timings["fusion"] = time.perf_counter() - clock
-        return hits, vector, tokens
+        return hits, tokens
 
     def ask(self, question: object, history: list | tuple = ()) -> Answer:
-        """Answer one question; `history` holds the previous questions, oldest first."""
+        """Answer one question; `history` holds the previous questions, oldest first.
+
+        The question is embedded once: the texts the safety router decides on and the search query
+        (when follow-up resolution changed it) go to the encoder in one call."""
         cleaned, error = validate_question(question)
         if error:
-            return Answer(question=cleaned, query="", status=INVALID, error=error)
-        kind, _ = route(cleaned)
-        if kind == CRISIS:
-            return Answer(question=cleaned, query=cleaned, status=CRISIS, notice=CRISIS_NOTICE)
+            return Answer(question=cleaned, query="", status=Status.INVALID, error=error)
         turns = list(history) if isinstance(history, list | tuple) else []
         recent = turns[-self.settings.max_history_turns :]  # clean only what is used
         previous = [clean_text(h)[:MAX_QUESTION_CHARS] for h in recent]
         query = resolve(cleaned, [h for h in previous if h], self.settings.max_history_turns)
-        loaded = self._loaded  # one version for the whole answer, even if a reload happens meanwhile
+        routed = self.router.texts(cleaned)
         timings: dict[str, float] = {}
-        hits, vector, tokens = self._retrieve(query, timings, loaded.index)
+        clock = time.perf_counter()
+        vectors = self.encoder.encode(routed + ([query] if query != cleaned else []))
+        timings["embed"] = time.perf_counter() - clock
+        route = self.router.decide(routed, vectors[: len(routed)])
+        if route.kind == RouteKind.CRISIS:  # nothing is searched: emergency help only
+            return Answer(cleaned, cleaned, Status.CRISIS, (), CRISIS_NOTICE, route=route, timings=timings)
+        vector = vectors[-1] if query != cleaned else vectors[0]
+        loaded = self._loaded  # one version for the whole answer, even if a reload happens meanwhile
+        hits, tokens = self._retrieve(query, vector, timings, loaded.index)
         clock = time.perf_counter()
         scored = score_sentences(loaded.index, hits, vector, tokens, loaded.idf, self.settings)
         confident = bool(scored) and max(s.evidence for s in scored) >= self.settings.threshold
-        quotes = make_quotes(loaded.index, scored, self.settings) if confident else []
+        quotes = tuple(make_quotes(loaded.index, scored, self.settings)) if confident else ()
         timings["extraction"] = time.perf_counter() - clock
-        if kind == ADVICE:
-            return Answer(cleaned, query, ADVICE, tuple(quotes), ADVICE_NOTICE, timings=timings)
+        if route.kind == RouteKind.ADVICE:
+            return Answer(cleaned, query, Status.ADVICE, quotes, ADVICE_NOTICE, route=route, timings=timings)
         if not quotes:
-            return Answer(cleaned, query, NO_ANSWER, (), NO_ANSWER_NOTICE, timings=timings)
-        return Answer(cleaned, query, ANSWERED, tuple(quotes), None, timings=timings)
+            return Answer(cleaned, query, Status.NO_ANSWER, (), NO_ANSWER_NOTICE, route=route, timings=timings)
+        return Answer(cleaned, query, Status.ANSWERED, quotes, None, route=route, timings=timings)

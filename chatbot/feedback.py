@@ -40,6 +40,7 @@ def feedback_record(answer: dict, vote: str, session: str | None = None, message
         "query": answer.get("query"),
         "status": answer.get("status"),
         "quotes": [{k: q.get(k) for k in _QUOTE_FIELDS} for q in answer.get("quotes") or []],
+        "route": answer.get("route"),
         "session": session,
         "message": message,
     }

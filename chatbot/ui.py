@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path, PurePosixPath
 
-from .answers import ADVICE, CRISIS, INVALID, NO_ANSWER, Answer, Quote
+from .answers import Answer, Quote, Status
 from .feedback import FeedbackLog, default_feedback_path, feedback_record
 
 log = logging.getLogger(__name__)
@@ -70,10 +70,10 @@ SERVED_ROUTES = re.compile(
 )
 
 STATUS_LABELS = {
-    CRISIS: "Please get help now",
-    ADVICE: "Not medical advice",
-    NO_ANSWER: "No answer in the documents",
-    INVALID: "Please check your question",
+    Status.CRISIS: "Please get help now",
+    Status.ADVICE: "Not medical advice",
+    Status.NO_ANSWER: "No answer in the documents",
+    Status.INVALID: "Please check your question",
 }
 
 CSS = """
@@ -166,17 +166,17 @@ def render_answer(answer: Answer) -> str:
     """An answer as one line of HTML: crisis help first, then what was searched, the advice
     notice, the quotes with their sources, or the no-answer notice."""
     parts = []
-    if answer.status == INVALID:
-        parts.append(render_notice(INVALID, "fqb-invalid", answer.error or ERROR_TEXT))
-    if answer.status == CRISIS:
-        parts.append(render_notice(CRISIS, "fqb-crisis", answer.notice or "", role="alert"))
+    if answer.status == Status.INVALID:
+        parts.append(render_notice(Status.INVALID, "fqb-invalid", answer.error or ERROR_TEXT))
+    if answer.status == Status.CRISIS:
+        parts.append(render_notice(Status.CRISIS, "fqb-crisis", answer.notice or "", role="alert"))
     if answer.query and answer.query != answer.question:
         parts.append(f'<p class="fqb-searching">Searching for: <q>{literal(answer.query)}</q></p>')
-    if answer.status == ADVICE:
-        parts.append(render_notice(ADVICE, "fqb-advice", answer.notice or ""))
+    if answer.status == Status.ADVICE:
+        parts.append(render_notice(Status.ADVICE, "fqb-advice", answer.notice or ""))
     parts += [render_quote(q) for q in answer.quotes]
-    if answer.status == NO_ANSWER:
-        parts.append(render_notice(NO_ANSWER, "fqb-none", answer.notice or ""))
+    if answer.status == Status.NO_ANSWER:
+        parts.append(render_notice(Status.NO_ANSWER, "fqb-none", answer.notice or ""))
     return f'<div class="fqb-answer fqb-status-{answer.status}">' + "".join(parts) + "</div>"
 
 
@@ -235,7 +235,7 @@ def build_app(bot, feedback_path: Path | None = None):
             answer = bot.ask(text, history=questions)
             content = render_answer(answer)
             answers[len(messages)] = answer.to_dict()
-            if answer.status != INVALID:
+            if answer.status != Status.INVALID:
                 questions.append(answer.question)
         except Exception:
             log.exception("the chat handler failed on a question")

@@ -13,12 +13,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chatbot.answers import Status
+
 from .errors import GoldSetError
 from .paths import GOLD_PATH
 
 KINDS = ("answerable", "followup", "out_of_scope", "unanswerable", "advice", "crisis", "lookalike")
 SPLITS = ("dev", "test")
-STATUSES = ("answered", "no_answer", "advice", "crisis")
+# The statuses a gold question can expect (every Status but invalid).
+STATUSES = tuple(s.value for s in Status if s is not Status.INVALID)
 # What issue 5 asks the gold set to hold, at least.
 MINIMUMS = {
     "answerable": 60,

@@ -176,8 +176,8 @@ def test_any_unicode_gets_a_valid_answer(bot, question, history):
 
 def test_answering_reads_no_file_and_encodes_only_the_question(bot, monkeypatch):
     calls = []
-    real_encode = bot.embedder.encode
-    monkeypatch.setattr(bot.embedder, "encode", lambda texts, *a, **k: calls.append(list(texts)) or real_encode(texts, *a, **k))
+    real_encode = bot.encoder.encode
+    monkeypatch.setattr(bot.encoder, "encode", lambda texts, *a, **k: calls.append(list(texts)) or real_encode(texts, *a, **k))
 
     def no_io(*args, **kwargs):
         raise AssertionError(f"file I/O while answering: {args[:1]}")
