@@ -52,8 +52,8 @@ def chunk_article(source: str, article: Article, settings: ChunkerSettings, firs
                 if current and count + words > settings.max_words:
                     emit(current, section.heading, line)
                     current, count = [], 0
-                if not current:
-                    line = paragraph.line
+                if not current:  # a paragraph can span lines (lists, hard-wrapped text)
+                    line = paragraph.line + source.count("\n", paragraph.start, sentence.start)
                 current.append(sentence)
                 count += words
         if current:

@@ -1,12 +1,19 @@
 """Segmenting a document into articles, sections, paragraphs and sentences.
 
-A line is the unit of layout in scraped text: every non-blank line is a title, a byline, a
-heading, a boilerplate line or a paragraph. Headings are short lines without final punctuation
-(a question mark is allowed: "What Skin Disorders are Related to Fibromyalgia?").
+A line is the unit of layout in plain text. Each non-blank line is a title, a byline, a heading,
+boilerplate, a list label ("Symptoms include:"), a list item, or text. Titles and headings are
+metadata: they never become quotable sentences. What counts as one:
+- a Markdown heading ("## Causes"), whatever follows it;
+- a short line without final punctuation ("Facts About Fibromyalgia", "2.3 Statistical analysis",
+  "mycosis fungoides"; a question mark is allowed: "What Skin Disorders are Related to Fibromyalgia?").
+Text lines that follow each other without a blank line are one paragraph when the first does not
+end a sentence (hard-wrapped text). A list label and the items after it form one paragraph, so a
+quote can hold the label with its items but never the label alone (the ranker sees its role).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -16,8 +23,13 @@ from .sentences import split_sentences
 
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
+MAX_LABEL_WORDS = 30  # a longer line ending in ":" is a sentence that happens to end so
+MAX_ITEM_WORDS = 20  # an unbulleted line after a list label is an item when this short
 BULLETS = "•●▪◦‣*-–—"
 NOT_HEADING_ENDINGS = ".,;:!…\"”'’)"
+SENTENCE_ENDINGS = ".!?…:;\"”'’)"
+_MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
+_NUMBERED_ITEM = re.compile(r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -43,16 +55,48 @@ def lines_of(text: str) -> list[Line]:
     return lines
 
 
+def markdown_heading(line: str) -> int:
+    """Length of a Markdown heading marker ("## ") at the start of `line`, 0 when there is none."""
+    match = _MARKDOWN_HEADING.match(line)
+    return match.end() if match else 0
+
+
 def is_heading(line: str) -> bool:
+    """A line that names what follows rather than saying something: a Markdown heading, or a short
+    line without final punctuation (in any letter case: "mycosis fungoides" is a title)."""
+    if markdown_heading(line):
+        return True
     words = line.split()
     return (
         len(line) <= MAX_HEADING_CHARS
         and 0 < len(words) <= MAX_HEADING_WORDS
-        and (line[0].isupper() or line[0].isdigit())
         and line[0] not in BULLETS
+        and (line[0].isalnum() or line[0] in "\"“'‘(")
         and line[-1] not in NOT_HEADING_ENDINGS
         and len(split_sentences(line, 0, len(line))) == 1
     )
+
+
+def is_list_label(line: str) -> bool:
+    """A line that introduces a list: "Symptoms include:", "Risk factors:"."""
+    return line.endswith(":") and len(line.split()) <= MAX_LABEL_WORDS
+
+
+def bullet_end(source: str, line: Line) -> int:
+    """Where an item's text starts after its bullet ("• ", "- ", "1. ", "a) "); `line.start`
+    when the line has no bullet."""
+    start = line.start
+    while start < line.end and (source[start] in BULLETS or source[start].isspace()):
+        start += 1
+    if start == line.start:
+        numbered = _NUMBERED_ITEM.match(source, line.start, line.end)
+        if numbered:
+            start = numbered.end()
+    return start if start < line.end else line.start
+
+
+def _is_bulleted(source: str, line: Line) -> bool:
+    return source[line.start] in BULLETS and bullet_end(source, line) > line.start
 
 
 def _blocks(source: str, lines: list[Line]) -> list[list[Line | None]]:
@@ -79,13 +123,6 @@ def _repeated_bylines(source: str, blocks: list[list[Line | None]]) -> set[str]:
     return {text for text, count in seconds.items() if count >= 2}
 
 
-def _strip_bullet(source: str, line: Line) -> int:
-    start = line.start
-    while start < line.end and (source[start] in BULLETS or source[start].isspace()):
-        start += 1
-    return start if start < line.end else line.start
-
-
 def segment(document: Document) -> list[Article]:
     """Articles of a document, with sections, paragraphs and sentences as exact spans.
 
@@ -96,70 +133,156 @@ def segment(document: Document) -> list[Article]:
     bylines = _repeated_bylines(source, blocks)
     articles = []
     for block in blocks:
-        article = _article(document, source, block, bylines, len(articles))
+        article = _ArticleBuilder(document, source, bylines).build(block, len(articles))
         if article is not None:
             articles.append(article)
     return articles
 
 
-def _article(document, source, block, bylines, number) -> Article | None:
-    title = byline = ""
-    sections: list[Section] = []
-    heading, heading_start, heading_line = "", -1, 0
-    paragraphs: list[Paragraph] = []
-    broken = False
-    first = last = None
+class _ArticleBuilder:
+    """Walks the lines of one article block, in order, keeping what the walk has seen so far."""
 
-    def close_section():
-        if paragraphs:
-            start = heading_start if heading else paragraphs[0].start
-            line = heading_line if heading else paragraphs[0].line
-            sections.append(Section(heading, start, line, tuple(paragraphs)))
+    def __init__(self, document: Document, source: str, bylines: set[str]):
+        self.document, self.source, self.bylines = document, source, bylines
+        self.title = self.byline = ""
+        self.sections: list[Section] = []
+        self.heading, self.heading_start, self.heading_line = "", -1, 0
+        self.paragraphs: list[Paragraph] = []
+        self.open: list[Line] = []  # lines of the paragraph being gathered
+        self.open_is_list = False
+        self.broken = False  # boilerplate was dropped since the last paragraph
+        self.first: Line | None = None
+        self.last: Line | None = None
 
-    for line in block:
-        if line is None:
-            broken = True
-            continue
-        text = line.text(source)
-        if not title and not byline and not paragraphs and not sections and is_heading(text) and not is_byline(text):
-            title = text
-            first = first or line
-            continue
-        if title and text == title and not paragraphs:  # the title repeated, as page templates do
-            continue
-        if not byline and not paragraphs and not sections and (is_byline(text) or text in bylines):
-            byline = text
-            first = first or line
-            continue
-        if is_heading(text):
-            if LINK_LIST_HEADING.search(text):
+    def build(self, block: list[Line | None], number: int) -> Article | None:
+        previous: Line | None = None
+        for i, line in enumerate(block):
+            if line is None:
+                self.close_paragraph()
+                self.broken = True
+                previous = None
+                continue
+            following = block[i + 1] if i + 1 < len(block) else None
+            if self.take(line, previous, following) == "stop":
                 break
-            close_section()
-            heading, heading_start, heading_line = text, line.start, line.number
-            paragraphs = []
-            broken = False
-            first = first or line
-            continue
-        if LINK_LIST_HEADING.search(text):
-            break
-        start = _strip_bullet(source, line)
-        sentences = split_sentences(source, start, line.end)
-        paragraphs.append(
-            Paragraph(start, line.end, line.number, sentences, after_break=broken and bool(paragraphs))
+            previous = line
+        self.close_section()
+        if not self.sections or self.first is None or self.last is None:
+            return None
+        return Article(
+            id=f"{self.document.file}#{number}",
+            file=self.document.file,
+            title=self.title,
+            byline=self.byline,
+            start=self.first.start,
+            end=self.last.end,
+            line=self.first.number,
+            sections=tuple(self.sections),
         )
-        broken = False
-        first = first or line
-        last = line
-    close_section()
-    if not sections or first is None or last is None:
+
+    def take(self, line: Line, previous: Line | None, following: Line | None) -> str | None:
+        source = self.source
+        text = line.text(source)
+        heading = is_heading(text) and not _is_bulleted(source, line) and not self._wraps_into(line, following)
+        self.first = self.first or line
+        nothing_yet = not self.title and not self.byline and not self.paragraphs and not self.sections and not self.open
+        if nothing_yet and heading and not is_byline(text):
+            self.title = self._heading_text(line)
+            return None
+        if self.title and self._heading_text(line) == self.title and not self.paragraphs and not self.open:
+            return None  # the title repeated, as page templates do
+        if not self.byline and not self.paragraphs and not self.sections and not self.open and (
+            is_byline(text) or text in self.bylines
+        ):
+            self.byline = text
+            return None
+        if self._continues(line, previous):
+            self.open.append(line)
+            self.last = line
+            return None
+        if self.open_is_list and (_is_bulleted(source, line) or self._list_item(line, previous)):
+            self.open.append(line)
+            self.last = line
+            return None
+        if heading:
+            if LINK_LIST_HEADING.search(text):
+                return "stop"
+            self.close_section()
+            self.heading, self.heading_line = self._heading_text(line), line.number
+            self.heading_start = line.start + markdown_heading(text)
+            self.paragraphs = []
+            self.broken = False
+            return None
+        if LINK_LIST_HEADING.search(text):
+            return "stop"
+        bulleted = _is_bulleted(source, line)
+        if not (bulleted and self.open_is_list):
+            self.close_paragraph()
+        self.open.append(line)
+        self.open_is_list = self.open_is_list or is_list_label(text) or bulleted
+        self.last = line
         return None
-    return Article(
-        id=f"{document.file}#{number}",
-        file=document.file,
-        title=title,
-        byline=byline,
-        start=first.start,
-        end=last.end,
-        line=first.number,
-        sections=tuple(sections),
-    )
+
+    def _continues(self, line: Line, previous: Line | None) -> bool:
+        """A hard-wrapped line: the text line right before it (no blank line between) did not
+        end a sentence, and this one is not a bullet or a Markdown heading."""
+        if previous is None or not self.open or self.open[-1] is not previous or self.open_is_list:
+            return False
+        if line.number != previous.number + 1:
+            return False
+        text = line.text(self.source)
+        return (
+            previous.text(self.source)[-1] not in SENTENCE_ENDINGS
+            and not _is_bulleted(self.source, line)
+            and not markdown_heading(text)
+        )
+
+    def _wraps_into(self, line: Line, following: Line | None) -> bool:
+        """A short line whose sentence goes on, lower case, on the very next line: the first line
+        of a hard-wrapped paragraph, not a heading."""
+        if following is None or following.number != line.number + 1 or markdown_heading(line.text(self.source)):
+            return False
+        return self.source[following.start].islower()
+
+    def _list_item(self, line: Line, previous: Line | None) -> bool:
+        """An unbulleted line that goes on a list: short, and right below the list's last line, or
+        (after a blank line) not capitalised like a heading ("fever; rash" but not "Treatment")."""
+        text = line.text(self.source)
+        if len(text.split()) > MAX_ITEM_WORDS or markdown_heading(text):
+            return False
+        adjacent = previous is not None and self.open[-1] is previous and line.number == previous.number + 1
+        return adjacent or not text[0].isupper() or text[-1] in ",;"
+
+    def _heading_text(self, line: Line) -> str:
+        text = line.text(self.source)
+        return text[markdown_heading(text) :]
+
+    def close_paragraph(self) -> None:
+        if not self.open:
+            return
+        source, lines = self.source, self.open
+        if self.open_is_list:  # each line on its own, without its bullet
+            sentences = [s for line in lines for s in split_sentences(source, bullet_end(source, line), line.end)]
+        else:  # hard-wrapped text: sentences run across the line breaks
+            sentences = list(split_sentences(source, bullet_end(source, lines[0]), lines[-1].end))
+        self.paragraphs.append(
+            Paragraph(
+                start=bullet_end(source, lines[0]),
+                end=lines[-1].end,
+                line=lines[0].number,
+                sentences=tuple(sentences),
+                after_break=self.broken and bool(self.paragraphs),
+            )
+        )
+        self.broken = False
+        self.open = []
+        self.open_is_list = False
+
+    def close_section(self) -> None:
+        self.close_paragraph()
+        paragraphs = [p for p in self.paragraphs if p.sentences]
+        if paragraphs:
+            start = self.heading_start if self.heading else paragraphs[0].start
+            line = self.heading_line if self.heading else paragraphs[0].line
+            self.sections.append(Section(self.heading, start, line, tuple(paragraphs)))
+        self.paragraphs = []

@@ -18,9 +18,11 @@ def split_sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
     """Sentences of `text[start:end]` as spans of `text`, trimmed of surrounding whitespace.
 
     pysbd returns the pieces of its input in order; each is found again from a moving cursor, so
-    the spans are exact even where pysbd's own offsets are not.
+    the spans are exact even where pysbd's own offsets are not. Line breaks inside the span are
+    read as spaces (pysbd would end a sentence at each one): a hard-wrapped paragraph keeps whole
+    sentences, and the spans, cut from the original text, keep its line breaks.
     """
-    piece = text[start:end]
+    piece = text[start:end].replace("\r", " ").replace("\n", " ")
     spans: list[Sentence] = []
     cursor = 0
     for raw in _segmenter().segment(piece):

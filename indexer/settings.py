@@ -22,7 +22,7 @@ class ChunkerSettings:
 # Bump when a change to reading, segmenting, dedup or chunking changes what gets indexed: it is
 # part of what an index was built from, so the next `python -m indexer` rebuilds instead of
 # keeping an index made by the old code.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 
 @dataclass(frozen=True)

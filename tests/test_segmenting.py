@@ -149,3 +149,85 @@ def test_long_lines_that_start_like_bylines_or_mention_copyright_are_content():
         (article,) = segment(doc("abstract.txt", text))
         paragraphs = [p for s in article.sections for p in s.paragraphs]
         assert len(paragraphs) == 1 and article.byline == ""
+
+
+# --- documents shaped unlike the seed files ------------------------------------------------------
+
+
+def quotable(document: Document) -> list[str]:
+    """Every sentence the segmenter keeps as quotable text."""
+    source = document.text
+    return [
+        source[s.start : s.end]
+        for a in segment(document)
+        for sec in a.sections
+        for p in sec.paragraphs
+        for s in p.sentences
+    ]
+
+
+def test_a_lower_case_title_line_is_the_title_and_never_a_sentence():
+    page = doc(
+        "mycosis.txt",
+        "mycosis fungoides\n\nMycosis fungoides is the most common form of a type of blood cancer called "
+        "cutaneous T-cell lymphoma. It usually starts on the skin.\n\nfrequency\n\nIt affects about 1 in 100,000 people.\n",
+    )
+    (article,) = segment(page)
+    assert article.title == "mycosis fungoides"
+    assert [s.heading for s in article.sections] == ["", "frequency"]
+    assert quotable(page) == [
+        "Mycosis fungoides is the most common form of a type of blood cancer called cutaneous T-cell lymphoma.",
+        "It usually starts on the skin.",
+        "It affects about 1 in 100,000 people.",
+    ]
+
+
+def test_markdown_headings_are_metadata_and_their_spans_skip_the_marker():
+    text = "# Gout\n\n## What causes gout?\n\nGout is caused by uric acid crystals in a joint.\n\n### Diet\n\nMeat and beer raise uric acid.\n"
+    page = doc("gout.md", text)
+    (article,) = check_document(page)
+    assert article.title == "Gout"
+    assert [s.heading for s in article.sections] == ["What causes gout?", "Diet"]
+    assert text[article.sections[0].start :].startswith("What causes gout?")
+    assert quotable(page) == ["Gout is caused by uric acid crystals in a joint.", "Meat and beer raise uric acid."]
+
+
+def test_numbered_headings_are_headings_and_numbered_sentences_are_text():
+    text = (
+        "Effects of Exercise on Pain\n\n1. Introduction\n\nExercise reduces pain in most trials.\n\n"
+        "2.3 Statistical analysis\n\nWe used a mixed model.\n\n1. Take the tablet with water.\n"
+    )
+    page = doc("paper.txt", text)
+    (article,) = check_document(page)
+    assert [s.heading for s in article.sections] == ["1. Introduction", "2.3 Statistical analysis"]
+    assert quotable(page) == ["Exercise reduces pain in most trials.", "We used a mixed model.", "Take the tablet with water."]
+
+
+def test_a_list_label_is_kept_with_its_items_in_one_paragraph():
+    text = (
+        "Gout\n\nSymptoms include:\n\n- sudden, severe pain in a joint\n- redness and swelling\n\n"
+        "Risk factors:\nobesity\nhigh blood pressure\n\nTreatment\n\nRest helps.\n"
+    )
+    page = doc("gout.txt", text)
+    (article,) = check_document(page)
+    paragraphs = [[text[s.start : s.end] for s in p.sentences] for sec in article.sections for p in sec.paragraphs]
+    assert paragraphs == [
+        ["Symptoms include:", "sudden, severe pain in a joint", "redness and swelling"],
+        ["Risk factors:", "obesity", "high blood pressure"],
+        ["Rest helps."],
+    ]
+    assert [s.heading for s in article.sections] == ["", "Treatment"]
+
+
+def test_hard_wrapped_text_keeps_whole_sentences():
+    text = (
+        "Sleep and Pain\n\nPoor sleep makes pain worse, and pain makes sleep\npoorer still. Dr. Moldofsky showed"
+        " this in\n1975.\n\nA new paragraph starts here.\n"
+    )
+    page = doc("wrapped.txt", text)
+    check_document(page)
+    assert quotable(page) == [
+        "Poor sleep makes pain worse, and pain makes sleep\npoorer still.",
+        "Dr. Moldofsky showed this in\n1975.",
+        "A new paragraph starts here.",
+    ]
