@@ -5,29 +5,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from indexer import Embedder, Index, IndexLoadError, load_index, tokenize
 from indexer.publishing import current_version
 
 from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, RouteKind, Status
-from .extraction import idf_weights, make_quotes, score_sentences
+from .extraction import make_quotes, score_sentences
 from .followup import resolve
 from .inputs import MAX_QUESTION_CHARS, clean_text, validate_question
-from .retrieval import Hit, bm25_candidates, dense_candidates, fuse
+from .retrieval import Hit, fuse
 from .router import Router
 from .settings import AnswerSettings
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class _Loaded:
-    """What one question is answered from: swapped whole on reload, so no answer mixes versions."""
-
-    index: Index
-    idf: dict[str, float]
 
 
 class Chatbot:
@@ -39,7 +30,7 @@ class Chatbot:
     """
 
     def __init__(self, index: Index, encoder: Embedder, settings: AnswerSettings = AnswerSettings()):
-        self._loaded = _Loaded(index, idf_weights(index))
+        self._index = index  # swapped whole on reload, so no answer mixes versions
         self.encoder = encoder  # anything with encode(texts) -> normalised float32 rows
         self.settings = settings
         self.router = Router()
@@ -47,7 +38,7 @@ class Chatbot:
 
     @property
     def index(self) -> Index:
-        return self._loaded.index
+        return self._index
 
     @classmethod
     def load(
@@ -67,7 +58,7 @@ class Chatbot:
     def with_settings(self, settings: AnswerSettings) -> Chatbot:
         """The same index and model with other settings (for evals), without reloading."""
         bot = Chatbot(self.index, self.encoder, settings)
-        bot._loaded, bot.index_dir = self._loaded, self.index_dir
+        bot.index_dir = self.index_dir
         return bot
 
     def reload(self) -> bool:
@@ -83,7 +74,7 @@ class Chatbot:
         except IndexLoadError as exc:
             log.warning("index not reloaded, still serving %s: %s", self.index.folder.name, exc)
             return False
-        self._loaded = _Loaded(fresh, idf_weights(fresh))
+        self._index = fresh
         log.warning("switched to index version %s", fresh.folder.name)
         return True
 
@@ -110,11 +101,11 @@ class Chatbot:
     def _retrieve(self, query: str, vector, timings: dict, index: Index):
         settings = self.settings
         clock = time.perf_counter()
-        dense = dense_candidates(index, vector, settings.candidates) if settings.mode != "bm25" else {}
+        dense = index.passages.dense(vector, settings.candidates) if settings.mode != "bm25" else {}
         timings["dense"] = time.perf_counter() - clock
         clock = time.perf_counter()
         tokens = tokenize([query])[0]
-        lexical = bm25_candidates(index, tokens, settings.candidates) if settings.mode != "dense" else {}
+        lexical = index.passages.lexical(tokens, settings.candidates) if settings.mode != "dense" else {}
         timings["bm25"] = time.perf_counter() - clock
         clock = time.perf_counter()
         hits = fuse(dense, lexical, settings)
@@ -142,12 +133,12 @@ class Chatbot:
         if route.kind == RouteKind.CRISIS:  # nothing is searched: emergency help only
             return Answer(cleaned, cleaned, Status.CRISIS, (), CRISIS_NOTICE, route=route, timings=timings)
         vector = vectors[-1] if query != cleaned else vectors[0]
-        loaded = self._loaded  # one version for the whole answer, even if a reload happens meanwhile
-        hits, tokens = self._retrieve(query, vector, timings, loaded.index)
+        index = self._index  # one version for the whole answer, even if a reload happens meanwhile
+        hits, tokens = self._retrieve(query, vector, timings, index)
         clock = time.perf_counter()
-        scored = score_sentences(loaded.index, hits, vector, tokens, loaded.idf, self.settings)
+        scored = score_sentences(index, hits, vector, tokens, self.settings)
         confident = bool(scored) and max(s.evidence for s in scored) >= self.settings.threshold
-        quotes = tuple(make_quotes(loaded.index, scored, self.settings)) if confident else ()
+        quotes = tuple(make_quotes(index, scored, self.settings)) if confident else ()
         timings["extraction"] = time.perf_counter() - clock
         if route.kind == RouteKind.ADVICE:
             return Answer(cleaned, query, Status.ADVICE, quotes, ADVICE_NOTICE, route=route, timings=timings)

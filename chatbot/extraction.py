@@ -32,22 +32,11 @@ class Scored:
     evidence: float  # what abstention looks at: sentence and lexical evidence only
 
 
-def idf_weights(index: Index) -> dict[str, float]:
-    """BM25-style IDF of every indexed token, from the bm25s matrix (column = token)."""
-    bm25 = index.bm25
-    indptr = np.asarray(bm25.scores["indptr"])
-    df = np.diff(indptr)
-    n = bm25.scores["num_docs"]
-    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-    return {token: float(idf[i]) for token, i in bm25.vocab_dict.items() if i < len(idf)}
-
-
 def score_sentences(
     index: Index,
     hits: list[Hit],
     query_vector: np.ndarray,
     query_tokens: list[str],
-    idf: dict[str, float],
     settings: AnswerSettings,
 ) -> list[Scored]:
     top = hits[: settings.passages]
@@ -55,8 +44,8 @@ def score_sentences(
         return []
     best_passage = top[0].score or 1.0
     terms = set(query_tokens)
-    rare = max(idf.values(), default=1.0)  # unseen words weigh as the rarest known ones
-    total = sum(idf.get(t, rare) for t in terms) or 1.0
+    idf = index.passages.idf  # unseen words weigh as the rarest ones
+    total = sum(idf(t) for t in terms) or 1.0
     lexical_share = settings.sentence_weight + settings.lexical_weight
     scored = []
     for hit in top:
@@ -78,7 +67,7 @@ def score_sentences(
             vector = vectors[first : last + 1].sum(axis=0)
             cosine = float(vector @ query_vector) / (float(np.linalg.norm(vector)) or 1.0)
             covered = set().union(*token_sets[first : last + 1])
-            lexical = sum(idf.get(t, rare) for t in terms & covered) / total
+            lexical = sum(idf(t) for t in terms & covered) / total
             evidence = settings.sentence_weight * cosine + settings.lexical_weight * lexical
             if texts[last].rstrip("”\"' ").endswith("?"):  # the documents' own questions rarely answer
                 evidence -= settings.question_penalty * lexical_share

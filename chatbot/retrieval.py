@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from indexer import Index
-
 from .settings import AnswerSettings
 
 
@@ -17,23 +13,6 @@ class Hit:
     score: float  # fused score (higher is better)
     dense: float | None  # cosine, when the dense retriever returned it
     bm25: float | None  # BM25 score, when the lexical retriever returned it
-
-
-def dense_candidates(index: Index, query_vector: np.ndarray, k: int) -> dict[int, float]:
-    k = min(k, index.passage_index.ntotal)
-    scores, rows = index.passage_index.search(query_vector.reshape(1, -1), k)
-    return {int(r): float(s) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0}
-
-
-def bm25_candidates(index: Index, query_tokens: list[str], k: int) -> dict[int, float]:
-    vocab = index.bm25.vocab_dict
-    known = [t for t in query_tokens if t in vocab]
-    if not known:
-        return {}
-    scores = index.bm25.get_scores(known)
-    k = min(k, len(scores))
-    top = np.argpartition(-scores, k - 1)[:k]
-    return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
 
 def _ranks(scores: dict[int, float]) -> dict[int, int]:

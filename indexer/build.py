@@ -21,6 +21,7 @@ from .publishing import build_lock, building_folder, current_version, new_versio
 from .reading import corpus_files, read_corpus
 from .records import Article, Chunk, Document
 from .segmenting import segment
+from .sentence_table import build_sentence_table
 from .settings import IndexSettings
 from .storage import read_manifest, write_version
 
@@ -37,6 +38,7 @@ class BuildSummary:
     duplicates: list[tuple[str, str]]  # (canonical article id, duplicate article id)
     passages: int
     sentences: int
+    sections: int  # headings embedded (one per section)
     embedded: int  # texts encoded by the model in this build
     reused: int  # texts whose vectors came from the cache
     embedded_files: list[str]  # files with at least one text encoded in this build
@@ -118,11 +120,13 @@ def build_index(
         passage_texts = [passage_embedding_text(c) for c in chunks]
         sentence_texts = [c.text[s.start - c.start : s.end - c.start] for c in chunks for s in c.sentences]
         sentence_files = [c.file for c in chunks for _ in c.sentences]
+        table, headings = build_sentence_table(articles, chunks, sources)
         cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite3", embedder.info.fingerprint)
         try:
             encode = lambda texts: embedder.encode(texts, settings.embed_batch_size, progress)  # noqa: E731
             passage_vectors, new_passages = encode_cached(passage_texts, cache, encode)
             sentence_vectors, new_sentences = encode_cached(sentence_texts, cache, encode)
+            heading_vectors, new_headings = encode_cached(headings, cache, encode)
             dimension = int(passage_vectors.shape[1])
         finally:
             cache.close()
@@ -148,6 +152,7 @@ def build_index(
                 "duplicates": len(duplicates),
                 "passages": len(chunks),
                 "sentences": len(sentence_texts),
+                "sections": len(headings),
             },
             "duplicates": duplicates,
             "source": fingerprint,
@@ -160,7 +165,10 @@ def build_index(
             sources=sources,
             passage_vectors=passage_vectors,
             sentence_vectors=sentence_vectors,
+            heading_vectors=heading_vectors,
+            sentence_table=table,
             bm25=build_bm25(passage_texts),
+            sentence_bm25=build_bm25(sentence_texts),
             faiss_type=settings.faiss_type,
             manifest=manifest,
         )
@@ -176,8 +184,9 @@ def build_index(
         duplicates=[(c, d) for c, d in duplicates],
         passages=len(chunks),
         sentences=len(sentence_texts),
-        embedded=len(new_passages) + len(new_sentences),
-        reused=len(passage_texts) + len(sentence_texts) - len(new_passages) - len(new_sentences),
+        sections=len(headings),
+        embedded=len(new_passages) + len(new_sentences) + len(new_headings),
+        reused=len(passage_texts) + len(sentence_texts) + len(headings) - len(new_passages) - len(new_sentences) - len(new_headings),
         embedded_files=embedded_files,
         skipped=skipped or [],
         seconds=time.perf_counter() - started,
@@ -195,6 +204,7 @@ def _summary_from_manifest(index_dir: Path, manifest: dict, started: float, skip
         duplicates=[tuple(d) for d in manifest["duplicates"]],
         passages=counts["passages"],
         sentences=counts["sentences"],
+        sections=counts["sections"],
         embedded=0,
         reused=0,
         embedded_files=[],

@@ -30,6 +30,7 @@ class Paragraph:
     # True when dropped boilerplate stands between this paragraph and the previous one, so no
     # passage may span the two.
     after_break: bool = False
+    is_list: bool = False  # a list: its label (if any) and its items, one sentence or more each
 
 
 @dataclass(frozen=True)

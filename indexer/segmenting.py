@@ -272,6 +272,7 @@ class _ArticleBuilder:
                 line=lines[0].number,
                 sentences=tuple(sentences),
                 after_break=self.broken and bool(self.paragraphs),
+                is_list=self.open_is_list,
             )
         )
         self.broken = False

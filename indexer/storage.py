@@ -6,7 +6,10 @@
     sources.json     the text of every corpus file, so quotes are cut from it without file I/O
     passages.faiss   FAISS index over normalised passage vectors (row i = chunk i)
     sentences.npy    normalised sentence vectors, in chunk order
+    sentences.npz    the sentence table: paragraph, section, place, flags, answer types per sentence
+    headings.npy     normalised vectors of every section's heading (or its article's title)
     bm25/            bm25s index over passages
+    bm25-sentences/  bm25s index over sentences
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ import numpy as np
 from .errors import CorruptIndexError, FormatVersionError, ModelMismatchError
 from .lexical import load_bm25, save_bm25
 from .records import Article, Chunk, Location, Section, Sentence
+from .search import SearchLevel
+from .sentence_table import SentenceTable
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 REBUILD_HINT = "run: python -m indexer --rebuild"
 
@@ -38,10 +43,12 @@ class Index:
     chunks: tuple[Chunk, ...]
     articles: dict[str, Article]
     sources: dict[str, str]  # file -> its whole text, as read when the index was built
-    passage_index: object  # faiss.Index
+    passages: SearchLevel  # search over passages (row i = chunks[i])
+    sentences: SearchLevel  # search over sentences (row i = sentence i in chunk order)
     sentence_vectors: np.ndarray
     sentence_offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
-    bm25: object  # bm25s.BM25
+    sentence_table: SentenceTable
+    heading_vectors: np.ndarray  # row = section id of the sentence table
 
     @property
     def model(self) -> dict:
@@ -102,7 +109,10 @@ def write_version(
     sources: dict[str, str],
     passage_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
+    heading_vectors: np.ndarray,
+    sentence_table: SentenceTable,
     bm25,
+    sentence_bm25,
     faiss_type: str,
     manifest: dict,
 ) -> dict:
@@ -128,7 +138,10 @@ def write_version(
     index.add(passage_vectors)
     faiss.write_index(index, str(folder / "passages.faiss"))
     np.save(folder / "sentences.npy", sentence_vectors)
+    np.save(folder / "headings.npy", heading_vectors)
+    sentence_table.save(folder / "sentences.npz")
     save_bm25(bm25, folder / "bm25")
+    save_bm25(sentence_bm25, folder / "bm25-sentences")
     manifest = {
         **manifest,
         "format_version": FORMAT_VERSION,
@@ -137,7 +150,7 @@ def write_version(
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     for path in [*_stored_files(folder), folder / MANIFEST]:
         fsync_file(path)
-    for sub in [folder / "bm25", folder]:
+    for sub in [folder / "bm25", folder / "bm25-sentences", folder]:
         fsync_dir(sub)
     return manifest
 
@@ -214,21 +227,31 @@ def read_version(folder: Path, model_fingerprint: str | None = None, model_name:
         sources = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
         passage_index = faiss.read_index(str(folder / "passages.faiss"))
         sentence_vectors = np.load(folder / "sentences.npy")
+        heading_vectors = np.load(folder / "headings.npy")
+        table = SentenceTable.load(folder / "sentences.npz")
         bm25 = load_bm25(folder / "bm25")
+        sentence_bm25 = load_bm25(folder / "bm25-sentences")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise CorruptIndexError(f"index in {folder} cannot be read ({exc}); {REBUILD_HINT}") from exc
     counts = np.array([len(c.sentences) for c in chunks], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)])
-    if passage_index.ntotal != len(chunks) or len(sentence_vectors) != offsets[-1]:
+    sizes = {passage_index.ntotal, bm25.scores["num_docs"]} == {len(chunks)} and {
+        len(sentence_vectors), len(table), sentence_bm25.scores["num_docs"]
+    } == {offsets[-1]}
+    if not sizes or (len(table) and int(table.section.max()) >= len(heading_vectors)):
         raise CorruptIndexError(f"index in {folder} is inconsistent (vector and table sizes differ); {REBUILD_HINT}")
+    sentence_index = faiss.IndexFlatIP(sentence_vectors.shape[1])
+    sentence_index.add(sentence_vectors)
     return Index(
         folder=folder,
         manifest=manifest,
         chunks=chunks,
         articles=articles,
         sources=sources,
-        passage_index=passage_index,
+        passages=SearchLevel(passage_index, bm25),
+        sentences=SearchLevel(sentence_index, sentence_bm25),
         sentence_vectors=sentence_vectors,
         sentence_offsets=offsets,
-        bm25=bm25,
+        sentence_table=table,
+        heading_vectors=heading_vectors,
     )

@@ -34,7 +34,7 @@ def test_build_counts_and_inspectable_index(index_dir):
     index = load_index(index_dir)
     counts = index.manifest["counts"]
     assert counts["files"] == 5 and counts["articles"] == 11 and counts["duplicates"] == 1
-    assert counts["passages"] == len(index.chunks) == index.passage_index.ntotal
+    assert counts["passages"] == len(index.chunks) == len(index.passages)
     assert counts["sentences"] == len(index.sentence_vectors)
     assert index.manifest["model"]["name"] == "all-MiniLM-L6-v2" and index.manifest["model"]["dimension"] == 384
     assert set(index.manifest["files"]) >= {"chunks.json", "articles.json", "sources.json", "passages.faiss", "sentences.npy"}
@@ -74,7 +74,7 @@ def test_rebuild_after_changing_one_file_reembeds_only_that_file(workspace, embe
     assert not second.up_to_date and second.version != first.version
     assert [Path(f).name for f in second.embedded_files] == ["002_a7cb2ac8830fe42a.txt"]
     assert 0 < second.embedded <= 4  # the new sentence and the passage(s) holding it
-    assert second.reused == second.passages + second.sentences - second.embedded
+    assert second.reused == second.passages + second.sentences + second.sections - second.embedded
     assert load_index(index).manifest["version"] == second.version
 
 
