@@ -5,20 +5,46 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from indexer import Embedder, Index, IndexLoadError, load_index, tokenize
+import numpy as np
+
+from indexer import Embedder, Index, IndexLoadError, load_index
 from indexer.publishing import current_version
 
-from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, RouteKind, Status
-from .extraction import make_quotes, score_sentences
+from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, Quote, RouteKind, Status
+from .candidates import WindowSet
+from .evidence import Evidence, gather, passage_hits, query_terms
+from .extraction import choose, make_quote
+from .features import ANSWERABILITY_FEATURES, WINDOW_FEATURES
 from .followup import resolve
 from .inputs import MAX_QUESTION_CHARS, clean_text, validate_question
-from .retrieval import Hit, fuse
+from .learned import Classifier
+from .retrieval import Hit
 from .router import Router
 from .settings import AnswerSettings
 
 log = logging.getLogger(__name__)
+
+
+def _learned(name: str, features: tuple[str, ...], index: Index) -> Classifier:
+    model = Classifier.load(name)
+    model.check(features, index.model.get("fingerprint"))
+    return model
+
+
+@dataclass(frozen=True)
+class _Current:
+    """What questions are answered from: swapped whole on reload, so no answer mixes versions."""
+
+    index: Index
+    windows: WindowSet
+
+    @classmethod
+    def of(cls, index: Index) -> _Current:
+        return cls(index, WindowSet.of(index.sentence_table, index.sentence_vectors))
 
 
 class Chatbot:
@@ -30,7 +56,7 @@ class Chatbot:
     """
 
     def __init__(self, index: Index, encoder: Embedder, settings: AnswerSettings = AnswerSettings()):
-        self._index = index  # swapped whole on reload, so no answer mixes versions
+        self._current = _Current.of(index)
         self.encoder = encoder  # anything with encode(texts) -> normalised float32 rows
         self.settings = settings
         self.router = Router()
@@ -38,7 +64,22 @@ class Chatbot:
 
     @property
     def index(self) -> Index:
-        return self._index
+        return self._current.index
+
+    @cached_property
+    def ranker(self) -> Classifier:
+        """The quote ranker (chatbot/models/ranker.*), checked against this index's model."""
+        return _learned("ranker", WINDOW_FEATURES, self.index)
+
+    @cached_property
+    def abstainer(self) -> Classifier:
+        """The abstention classifier (chatbot/models/abstention.*)."""
+        return _learned("abstention", ANSWERABILITY_FEATURES, self.index)
+
+    @property
+    def windows(self) -> WindowSet:
+        """The candidate quote windows of the current index."""
+        return self._current.windows
 
     @classmethod
     def load(
@@ -52,13 +93,15 @@ class Chatbot:
         embedder = Embedder(model_path)
         embedder.encode(["warm up"])
         bot = cls(index, embedder, settings)
+        bot.ranker, bot.abstainer  # noqa: B018  (load and check the models now: fail at start, not at the first question)
         bot.index_dir = Path(index_dir) if index_dir is not None else None
         return bot
 
     def with_settings(self, settings: AnswerSettings) -> Chatbot:
         """The same index and model with other settings (for evals), without reloading."""
-        bot = Chatbot(self.index, self.encoder, settings)
-        bot.index_dir = self.index_dir
+        bot = Chatbot.__new__(Chatbot)
+        bot.__dict__.update(self.__dict__)  # the same index, windows, encoder and models
+        bot.settings = settings
         return bot
 
     def reload(self) -> bool:
@@ -74,7 +117,7 @@ class Chatbot:
         except IndexLoadError as exc:
             log.warning("index not reloaded, still serving %s: %s", self.index.folder.name, exc)
             return False
-        self._index = fresh
+        self._current = _Current.of(fresh)
         log.warning("switched to index version %s", fresh.folder.name)
         return True
 
@@ -95,22 +138,16 @@ class Chatbot:
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """Fused passage hits for a query, best first (what the evals rank)."""
-        hits, _ = self._retrieve(query, self.encoder.encode([query])[0], {}, self.index)
+        vector = self.encoder.encode([query])[0]
+        hits, _, _ = passage_hits(self.index, vector, list(query_terms(self.index, query).tokens), self.settings)
         return hits[:k] if k else hits
 
-    def _retrieve(self, query: str, vector, timings: dict, index: Index):
-        settings = self.settings
-        clock = time.perf_counter()
-        dense = index.passages.dense(vector, settings.candidates) if settings.mode != "bm25" else {}
-        timings["dense"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        tokens = tokenize([query])[0]
-        lexical = index.passages.lexical(tokens, settings.candidates) if settings.mode != "dense" else {}
-        timings["bm25"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        hits = fuse(dense, lexical, settings)
-        timings["fusion"] = time.perf_counter() - clock
-        return hits, tokens
+    def evidence(self, query: str, vector=None) -> Evidence:
+        """Passages, candidate quotes and their features for a query (what the ranker scores);
+        `vector` is the query's, when already encoded."""
+        vector = self.encoder.encode([query])[0] if vector is None else vector
+        current = self._current
+        return gather(current.index, current.windows, query, vector, self.settings)
 
     def ask(self, question: object, history: list | tuple = ()) -> Answer:
         """Answer one question; `history` holds the previous questions, oldest first.
@@ -133,15 +170,28 @@ class Chatbot:
         if route.kind == RouteKind.CRISIS:  # nothing is searched: emergency help only
             return Answer(cleaned, cleaned, Status.CRISIS, (), CRISIS_NOTICE, route=route, timings=timings)
         vector = vectors[-1] if query != cleaned else vectors[0]
-        index = self._index  # one version for the whole answer, even if a reload happens meanwhile
-        hits, tokens = self._retrieve(query, vector, timings, index)
+        current = self._current  # one version for the whole answer, even if a reload happens meanwhile
         clock = time.perf_counter()
-        scored = score_sentences(index, hits, vector, tokens, self.settings)
-        confident = bool(scored) and max(s.evidence for s in scored) >= self.settings.threshold
-        quotes = tuple(make_quotes(index, scored, self.settings)) if confident else ()
-        timings["extraction"] = time.perf_counter() - clock
+        evidence = gather(current.index, current.windows, query, vector, self.settings)
+        timings["retrieval"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        quotes = self._quotes(current, evidence)
+        timings["ranking"] = time.perf_counter() - clock
         if route.kind == RouteKind.ADVICE:
             return Answer(cleaned, query, Status.ADVICE, quotes, ADVICE_NOTICE, route=route, timings=timings)
         if not quotes:
             return Answer(cleaned, query, Status.NO_ANSWER, (), NO_ANSWER_NOTICE, route=route, timings=timings)
         return Answer(cleaned, query, Status.ANSWERED, quotes, None, route=route, timings=timings)
+
+    def _quotes(self, current: _Current, evidence: Evidence) -> tuple[Quote, ...]:
+        """The ranked quotes, or none when the abstention classifier says the best does not answer."""
+        if not len(evidence.windows):
+            return ()
+        logits = self.ranker.logits(evidence.features)
+        answerable = float(self.abstainer.probability(evidence.answerability(logits)[None, :])[0])
+        threshold = self.settings.answer_threshold
+        if answerable < (self.abstainer.meta["threshold"] if threshold is None else threshold):
+            return ()
+        probabilities = 1.0 / (1.0 + np.exp(-logits))
+        chosen = choose(current.windows, evidence.windows, probabilities, self.settings.max_quotes, self.settings.min_quote_share)
+        return tuple(make_quote(current.index, current.windows, w, p) for w, p in chosen)

@@ -21,6 +21,8 @@ QUESTION_WORDS = {
     "there", "i", "me", "my", "you", "your", "we", "our", "us", "tell", "know", "explain", "please",
     "much", "many", "long", "often", "else", "also", "too", "more", "some", "get", "have", "has", "had",
     "not", "no", "yes", "ok", "okay", "thanks", "thank", "really", "just", "again", "mean", "means",
+    "during", "after", "before", "since", "until", "between", "through", "without", "within", "over",
+    "under", "per", "via", "while", "because", "though", "although", "whether", "its", "their",
 }
 # Words that ask about an aspect of a subject but name none themselves.
 GENERIC = {
@@ -33,6 +35,17 @@ GENERIC = {
     "give", "gives", "stay", "passed", "known", "other", "usually", "still", "first", "signs", "sign",
 }
 PRONOUNS = {"it", "its", "it's", "they", "them", "their", "theirs", "he", "him", "his", "she", "her"}
+# Nouns that, after "the", "this" or "that", point back to what the conversation is about: "the
+# relief", "the procedure", "the name" (a definite reference, like a pronoun).
+BRIDGING = {
+    "relief", "procedure", "procedures", "infusion", "infusions", "treatment", "treatments", "therapy",
+    "therapies", "session", "sessions", "drug", "drugs", "medicine", "medication", "condition", "disease",
+    "disorder", "illness", "syndrome", "symptoms", "symptom", "name", "term", "word", "effect", "effects",
+    "side", "results", "result", "benefits", "benefit", "risks", "risk", "study", "studies", "research",
+    "test", "tests", "injection", "injections", "dose", "doses", "pain", "patients", "doctor", "doctors",
+    "device", "invention", "method", "technique", "process", "operation", "surgery", "machine", "problem", "problems", "issue", "cause", "causes", "idea", "approach", "option", "options", "body",
+}
+DEFINITE = {"the", "this", "that", "these", "those"}
 POSSESSIVES = {"its", "their", "his", "her"}
 DEMONSTRATIVES = {"this", "that", "these", "those"}
 ELLIPSIS = re.compile(r"^\s*(?:and|but|or|also|what about|how about|what else|and what about|same for)\b", re.I)
@@ -79,6 +92,17 @@ def _span(text: str, tokens: list[str], first: int, last: int) -> slice:
     return slice(matches[first].start(), matches[last].end())
 
 
+def _definite_reference(tokens: list[str], subject: str) -> int | None:
+    """Index of the noun of a definite reference to the conversation: "the relief", "this
+    procedure", or "the infusion" when the conversation's subject holds "infusion"."""
+    known = {w.lower() for w in words(subject)}
+    for i in range(1, len(tokens)):
+        low = tokens[i].lower()
+        if tokens[i - 1].lower() in DEFINITE and (low in BRIDGING or low in known):
+            return i
+    return None
+
+
 def _anaphor(tokens: list[str], text: str) -> int | None:
     """Index of the first word pointing back to the conversation, if any."""
     for i, w in enumerate(tokens):
@@ -122,17 +146,57 @@ def _replace_anaphor(question: str, subject: str) -> str:
 def step(question: str, previous: Turn | None) -> Turn:
     """The turn a question makes, given the turn before it."""
     own_subject = subject_of(question)
-    if previous is None or not previous.subject or not is_dependent(question):
-        return Turn(question, own_subject or (previous.subject if previous else ""))
+    if previous is None or not previous.subject:
+        return Turn(question, own_subject)
     tokens = words(question)
-    if _anaphor(tokens, question) is not None:
-        return Turn(_replace_anaphor(question, previous.subject), previous.subject)
+    anaphor = _anaphor(tokens, question)
+    if anaphor is not None:
+        # "Is an epidural one of them?" names its own subject for what follows; "How long do its
+        # flare ups last?" (a possessive) is still about the previous one.
+        possessive = tokens[anaphor].lower().replace("’", "'") in POSSESSIVES
+        kept = previous.subject if possessive else (_subject_besides(question, anaphor) or previous.subject)
+        return Turn(_replace_anaphor(question, previous.subject), kept)
+    definite = _definite_reference(tokens, previous.subject)
+    if definite is not None and not _names_something_else(tokens, definite):
+        return Turn(_resolve_definite(question, definite, previous.subject), previous.subject)
+    if not is_dependent(question):
+        return Turn(question, own_subject or previous.subject)
     if own_subject and ELLIPSIS.search(question) and previous.subject in previous.query:
         # "What about rosacea?" after "How long do dermatographism's flare ups last?"
         return Turn(previous.query.replace(previous.subject, own_subject, 1), own_subject)
     if not _content(tokens):  # "Why?", "How?"
         return Turn(f"{previous.query} {question}", previous.subject)
     return Turn(f"{question.rstrip(' ?')} ({previous.subject})?", previous.subject)
+
+
+def _subject_besides(question: str, anaphor: int) -> str:
+    """The question's own subject, leaving the pointing word out."""
+    matches = list(_WORD.finditer(question))
+    return subject_of(question[: matches[anaphor].start()] + question[matches[anaphor].end() :])
+
+
+def _names_something_else(tokens: list[str], noun: int) -> bool:
+    """Besides the referring noun, the question names a thing of its own: a capitalised word
+    ("France"), or a noun of another definite or indefinite phrase ("the flu", "a cold")."""
+    for i in _content(tokens):
+        if i in (noun, noun - 1):
+            continue
+        low = tokens[i].lower()
+        if (i > 0 and tokens[i][0].isupper()) or (
+            i > 0 and tokens[i - 1].lower() in DEFINITE | {"a", "an"} and low not in BRIDGING and low not in GENERIC
+        ):
+            return True
+    return False
+
+
+def _resolve_definite(question: str, noun: int, subject: str) -> str:
+    """"Does the infusion hurt?" -> "Does IV ketamine infusion hurt?" (the subject holds the noun);
+    "What does the name literally mean?" -> "What does the name (tactile allodynia) literally mean?"."""
+    matches = list(_WORD.finditer(question))
+    if matches[noun].group().lower() in {w.lower() for w in words(subject)}:
+        return question[: matches[noun - 1].start()] + subject + question[matches[noun].end() :]
+    end = matches[noun].end()
+    return question[:end] + f" ({subject})" + question[end:]
 
 
 def resolve(question: str, history: list[str], max_turns: int = 6) -> str:

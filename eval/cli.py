@@ -15,6 +15,8 @@ EPILOG = """examples:
   python -m eval compare                 bm25, dense, hybrid rrf / weighted side by side (dev / test)
   python -m eval tune                    choose chunk size, fusion, threshold on dev; report test
   python -m eval beir ../shared/datasets/scifact --mode all
+  python -m eval qa ../shared/datasets/squad2/dev-corpus --split report
+  python -m eval qa gold --absent-from ../shared/datasets/squad2/dev-corpus
   python -m eval bench                   latency, build time, cold start, memory, HTTP load
 """
 
@@ -72,6 +74,17 @@ def parser() -> argparse.ArgumentParser:
     beir.add_argument("--split", default="test", help="qrels file qrels/SPLIT.tsv (default: %(default)s)")
     beir.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
     beir.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
+
+    qa = sub.add_parser("qa", help="quote QA on a folder of documents with span-answer questions (or the gold set)")
+    qa.add_argument("data_dir", help='a folder with corpus/*.txt and questions.jsonl, or "gold"')
+    qa.add_argument("--split", default=None, help="index and ask only this split's articles (e.g. report); "
+                    "the other articles' questions become absent-subject probes")
+    qa.add_argument("--splits-file", type=Path, default=None, help="splits of the articles (default: known for SQuAD 2.0 dev)")
+    qa.add_argument("--absent-from", default=None, metavar="DIR", help='also ask questions of this set ("gold" or a folder) as absent-subject probes')
+    qa.add_argument("--absent-sample", type=int, default=300, help="absent-subject probes to ask (default: %(default)s)")
+    qa.add_argument("--limit", type=int, default=None, help="ask a random sample of this many questions (quick looks)")
+    qa.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
+    qa.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
 
     bench = sub.add_parser("bench", help="performance: latency, build time, cold start, memory, HTTP load")
     _common(bench)
@@ -197,6 +210,20 @@ def beir_command(args, embedder) -> int:
     return 0
 
 
+def qa_command(args, embedder) -> int:
+    from . import qa
+    from .qa_data import load_qa_set
+    from .reports import command_line, run_info
+
+    data = load_qa_set(args.data_dir, args.splits_file)
+    absent = load_qa_set(args.absent_from) if args.absent_from else None
+    result = qa.run_qa(
+        data, embedder, split=args.split, absent_from=absent, absent_sample=args.absent_sample, limit=args.limit, progress=_say
+    )
+    _emit(args, qa.report_name(result), qa.report(result, run_info(command_line())))
+    return 0
+
+
 def bench_command(args, embedder) -> int:
     from . import bench
     from .gold import load_gold
@@ -218,7 +245,13 @@ def bench_command(args, embedder) -> int:
     return 0
 
 
-COMMANDS = {"compare": compare_command, "tune": tune_command, "beir": beir_command, "bench": bench_command}
+COMMANDS = {
+    "compare": compare_command,
+    "tune": tune_command,
+    "beir": beir_command,
+    "qa": qa_command,
+    "bench": bench_command,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

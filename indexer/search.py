@@ -29,6 +29,9 @@ class Searcher(Protocol):
 
     def idf(self, token: str) -> float: ...
 
+    @property
+    def unseen_idf(self) -> float: ...
+
 
 class SearchLevel:
     """Dense (FAISS, inner product on normalised vectors) and lexical (bm25s) search over the rows
@@ -83,3 +86,8 @@ class SearchLevel:
         """BM25's IDF of a token on this level; a token the index never saw gets the highest."""
         df = self.document_frequency(token)
         return math.log(1 + (self._size - df + 0.5) / (df + 0.5))
+
+    @property
+    def unseen_idf(self) -> float:
+        """The IDF of a token no row holds: the scale that makes IDFs comparable across corpora."""
+        return math.log(1 + (self._size + 0.5) / 0.5)

@@ -54,6 +54,12 @@ class Index:
     def model(self) -> dict:
         return self.manifest["model"]
 
+    def sentence(self, row: int) -> tuple[Chunk, Sentence]:
+        """Sentence `row` (of the sentence vectors and table) and the passage holding it."""
+        passage = int(self.sentence_table.chunk[row])
+        chunk = self.chunks[passage]
+        return chunk, chunk.sentences[row - int(self.sentence_offsets[passage])]
+
     def locations_of(self, chunk: Chunk, start: int, end: int) -> tuple[Location, ...]:
         """Where else the text chunk.file[start:end] appears: the same words in each duplicate of
         its article (exact span when found verbatim, else the duplicate article's span)."""

@@ -1,0 +1,177 @@
+"""Gathering the evidence for one query: passages (dense + BM25, fused), sentences (dense and BM25
+over all sentences), candidate quote windows around them, and the features the ranker and the
+abstention classifier read. Everything comes through the index's search interface.
+
+>>> evidence = gather(index, "What is dermatographism?", vector, AnswerSettings())
+>>> evidence.windows[:2], evidence.features.shape
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer import Index, tokenize
+from indexer.answer_types import question_types
+
+from .candidates import WindowSet
+from .features import Terms, answerability_features, presence, window_features
+from .retrieval import Hit, fuse
+from .settings import AnswerSettings
+
+# Words that frame a question rather than name what it is about: not terms to look for.
+_SCAFFOLD = re.compile(
+    r"\bhow (?:long|much|many|often|far|old|soon)\b|\b(?:what|when|where|who|whom|whose|which|why|how|do|does|did|"
+    r"is|are|was|were|can|could|should|would|will|may|might|must|shall)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    query: str
+    hits: list[Hit]  # fused passages, best first
+    windows: np.ndarray  # ids of the candidate windows (in the chatbot's WindowSet)
+    features: np.ndarray  # [len(windows), len(WINDOW_FEATURES)]
+    terms: Terms
+    best_sentence_cos: float
+    best_passage_cos: float
+    best_bm25: float
+    evidence_held: np.ndarray  # [terms]: held by one of the best passages
+    unknown: np.ndarray  # [terms]: used nowhere in the corpus
+
+    def answerability(self, scores: np.ndarray) -> np.ndarray:
+        """The abstention classifier's input, once the ranker has scored the windows."""
+        return answerability_features(
+            scores=scores,
+            features=self.features,
+            best_sentence_cos=self.best_sentence_cos,
+            best_passage_cos=self.best_passage_cos,
+            best_bm25=self.best_bm25,
+            evidence_held=self.evidence_held,
+            terms=self.terms,
+            unknown=self.unknown,
+        )
+
+
+def top_rows(scores: np.ndarray, k: int) -> dict[int, float]:
+    """The `k` rows with the highest positive scores."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return {}
+    top = np.argpartition(-scores, k - 1)[:k]
+    return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+
+def query_terms(index: Index, query: str) -> Terms:
+    """The question's content terms ("How long do flare ups last?" -> flare, up, last)."""
+    tokens = tuple(dict.fromkeys(tokenize([_SCAFFOLD.sub(" ", query)])[0]))
+    scale = index.passages.unseen_idf
+    return Terms(
+        tokens=tokens,
+        idf=np.array([index.passages.idf(t) / scale for t in tokens], dtype=np.float64),
+        sentence_rows=tuple(index.sentences.rows_with(t) for t in tokens),
+        passage_rows=tuple(index.passages.rows_with(t) for t in tokens),
+    )
+
+
+def _spread(values: dict[int, float], size: int) -> np.ndarray:
+    """A dict {row: value} as an array over all rows (0 elsewhere)."""
+    spread = np.zeros(size, dtype=np.float64)
+    if values:
+        spread[np.fromiter(values, dtype=np.int64, count=len(values))] = list(values.values())
+    return spread
+
+
+def _rank_of(scores: dict[int, float], size: int) -> np.ndarray:
+    """1-based rank of each row by score (0 for rows without one), as an array over all rows."""
+    ordered = sorted(scores, key=lambda r: (-scores[r], r))
+    return _spread(dict(zip(ordered, range(1, len(ordered) + 1), strict=True)), size)
+
+
+def _neighbour(block: np.ndarray, rows: np.ndarray, step: int) -> np.ndarray:
+    """The sentence `step` away from each row within its paragraph, -1 where there is none."""
+    other = rows + step
+    inside = (other >= 0) & (other < len(block))
+    same = np.zeros(len(rows), dtype=bool)
+    same[inside] = block[other[inside]] == block[rows[inside]]
+    return np.where(same, other, -1)
+
+
+def passage_hits(
+    index: Index, vector: np.ndarray, tokens: list[str], settings: AnswerSettings
+) -> tuple[list[Hit], dict[int, float], dict[int, float]]:
+    """(fused hits best first, dense cosines, BM25 scores) of the passages for a query."""
+    dense = index.passages.dense(vector, settings.candidates) if settings.mode != "bm25" else {}
+    lexical = index.passages.lexical(tokens, settings.candidates) if settings.mode != "dense" else {}
+    return fuse(dense, lexical, settings), dense, lexical
+
+
+def gather(index: Index, windows: WindowSet, query: str, vector: np.ndarray, settings: AnswerSettings) -> Evidence:
+    """The passages, candidate windows (of `windows`, the index's WindowSet) and features for a
+    query whose vector is `vector`."""
+    terms = query_terms(index, query)
+    tokens = list(terms.tokens)
+    use_dense, use_bm25 = settings.mode != "bm25", settings.mode != "dense"
+    hits, passage_dense, passage_bm25 = passage_hits(index, vector, tokens, settings)
+    sentence_bm25_all = index.sentences.lexical_scores(tokens)
+    sentence_dense = index.sentences.dense(vector, settings.sentence_candidates) if use_dense else {}
+    sentence_bm25 = top_rows(sentence_bm25_all, settings.sentence_candidates) if use_bm25 else {}
+
+    top = hits[: settings.passages]
+    offsets = index.sentence_offsets
+    seeds = [r for h in top for r in range(offsets[h.chunk], offsets[h.chunk + 1])]
+    seeds += list(sentence_dense) + list(sentence_bm25)
+    table = index.sentence_table
+    ids = windows.around(np.array(seeds, dtype=np.int64))
+    rows, owner = windows.rows(ids)
+    firsts, lasts = windows.first[ids], windows.last[ids]
+    chunks = table.chunk[firsts]
+    before = _neighbour(table.block, firsts, -1)
+    after = _neighbour(table.block, lasts, +1)
+
+    passages, sentences = len(index.passages), len(index.sentences)
+    best = hits[0].score if hits else 1.0
+    fused_score = _spread({h.chunk: h.score / best for h in hits}, passages)
+    fused_rank = _rank_of({h.chunk: h.score for h in hits}, passages)
+    best_passage_bm25 = max(passage_bm25.values(), default=0.0) or 1.0
+    features = window_features(
+        window_norms=windows.norm[ids],
+        sentence_cos=index.sentence_vectors[rows] @ vector,
+        sentence_bm25=sentence_bm25_all[rows],
+        owner=owner,
+        held=presence(rows, terms.sentence_rows),
+        passage_held=presence(chunks, terms.passage_rows),
+        neighbour_held=presence(before, terms.sentence_rows) | presence(after, terms.sentence_rows),
+        previous_cos=np.where(before >= 0, index.sentence_vectors[np.maximum(before, 0)] @ vector, 0.0),
+        terms=terms,
+        passage_score=fused_score[chunks],
+        passage_rank=fused_rank[chunks],
+        passage_dense=_spread(passage_dense, passages)[chunks],
+        passage_bm25=_spread(passage_bm25, passages)[chunks] / best_passage_bm25,
+        sentence_dense_rank=_rank_of(sentence_dense, sentences)[rows],
+        sentence_bm25_rank=_rank_of(sentence_bm25, sentences)[rows],
+        heading_cos=index.heading_vectors[table.section[firsts]] @ vector,
+        first_flags=table.flags[firsts].astype(np.int64),
+        flags=table.flags[rows],
+        types=table.answer_types[rows],
+        block_position=table.block_position[firsts],
+        section_position=table.section_position[firsts],
+        words=table.words[rows].astype(np.float64),
+        question_types=question_types(query),
+    )
+    top_chunks = np.array([h.chunk for h in top], dtype=np.int64)
+    return Evidence(
+        query=query,
+        hits=hits,
+        windows=ids,
+        features=features,
+        terms=terms,
+        best_sentence_cos=max(sentence_dense.values(), default=0.0),
+        best_passage_cos=max(passage_dense.values(), default=0.0),
+        best_bm25=float(sentence_bm25_all.max()) if len(sentence_bm25_all) else 0.0,
+        evidence_held=presence(top_chunks, terms.passage_rows).any(axis=0),
+        unknown=np.array([len(r) == 0 for r in terms.passage_rows], dtype=bool),
+    )

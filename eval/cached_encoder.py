@@ -1,0 +1,35 @@
+"""An encoder that remembers: evals ask the same questions run after run, so their vectors are
+kept in the eval cache (the indexer's embedding cache, keyed by model fingerprint and text).
+
+>>> encoder = CachedEncoder(Embedder())
+>>> encoder.encode(["What is fibromyalgia?"]).shape
+(1, 384)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indexer import Embedder
+from indexer.cache import EmbeddingCache, encode_cached
+
+from .paths import cache_dir
+
+
+class CachedEncoder:
+    """`encode` as the wrapped embedder's, for texts it has seen from the cache."""
+
+    def __init__(self, embedder: Embedder):
+        self.embedder = embedder
+        self.info = embedder.info
+        self._cache = EmbeddingCache(cache_dir() / "questions" / "embeddings.sqlite3", embedder.info.fingerprint)
+
+    def encode(self, texts: list[str], *args, **kwargs) -> np.ndarray:
+        if not texts:
+            return self.embedder.encode(texts)
+        vectors, _ = encode_cached(list(texts), self._cache, lambda todo: self.embedder.encode(todo, *args, **kwargs))
+        return vectors
+
+    def warm(self, texts: list[str], batch_size: int = 128) -> None:
+        """Encode every text the cache lacks, in batches (much faster than one by one)."""
+        self.encode(list(dict.fromkeys(texts)), batch_size)

@@ -1,0 +1,279 @@
+"""`python -m eval qa DIR`: quote QA on any folder of documents with span-answer questions.
+
+The documents are indexed through the indexer; every question is asked through `Chatbot.ask`,
+as a visitor would. A quote hits when it comes from a file that answers the question and either
+contains one of the gold answers or covers at least half of a gold answer span. Beside the
+chatbot, three baselines rank the same indexed sentences in the same run: BM25 (bm25s), dense
+(MiniLM cosine) and their reciprocal-rank fusion; they never abstain.
+
+Reported per set: top-quote hit@1 / hit@3 over answerable questions (an abstention is a miss),
+false abstention (answerable questions refused), refusal of unanswerable questions, and refusal
+of questions about subjects absent from the documents (questions of articles left out of the
+index, or of another set with --absent-from).
+
+>>> result = run_qa(load_qa_set("../shared/datasets/squad2/dev-corpus"), Embedder(), split="report")
+>>> result.metrics["chatbot"]["hit@1"]
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer import Embedder, tokenize
+
+from .cached_encoder import CachedEncoder
+from .indexes import build_family_index, index_settings
+from .qa_data import QAItem, QASet
+
+BASELINES = ("bm25 sentences", "dense sentences", "rrf sentences")
+RRF_K = 60
+BASELINE_DEPTH = 100  # sentences each baseline retriever ranks before the fusion
+ABSENT_SAMPLE = 300  # questions of left-out articles asked as absent-subject probes
+TOP = 3
+
+
+@dataclass(frozen=True)
+class QARecord:
+    """One question's outcome: the chatbot's status and the rank of its first hitting quote, and
+    each baseline's rank (None: no hit in the top 3)."""
+
+    id: str
+    kind: str  # answerable / unanswerable / absent
+    question: str
+    query: str
+    status: str
+    rank: int | None
+    baselines: dict[str, int | None] = field(default_factory=dict)
+    top_quote: str = ""
+
+
+@dataclass(frozen=True)
+class QAResult:
+    name: str
+    split: str | None
+    documents: int
+    sentences: int
+    records: tuple[QARecord, ...]
+    settings: dict
+    seconds: float
+
+    @property
+    def metrics(self) -> dict[str, dict[str, float]]:
+        return qa_metrics(self.records)
+
+    def to_dict(self) -> dict:
+        return {
+            "set": self.name,
+            "split": self.split,
+            "documents": self.documents,
+            "sentences": self.sentences,
+            "questions": counts(self.records),
+            "metrics": self.metrics,
+            "settings": self.settings,
+            "seconds": round(self.seconds, 1),
+            "misses": [r.__dict__ for r in self.records if r.kind == "answerable" and r.rank != 1][:200],
+        }
+
+
+def counts(records) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for r in records:
+        found[r.kind] = found.get(r.kind, 0) + 1
+    return found
+
+
+def span_hit(item: QAItem, file_name: str, start: int, end: int, text: str) -> bool:
+    """Does a quote of `file_name[start:end]` answer `item`: from one of its files, holding one of
+    its answers or covering at least half of one of its answer spans."""
+    if file_name not in item.files:
+        return False
+    if any(answer and answer in text for answer in item.answers):
+        return True
+    return any(
+        f == file_name and e > s and min(end, e) - max(start, s) >= (e - s) / 2 for f, s, e in item.spans
+    )
+
+
+def quote_hit(item: QAItem, quote) -> bool:
+    """A chatbot quote (or any of the places its words also appear) hits the item."""
+    places = [(quote.file, quote.start, quote.end), *((loc.file, loc.start, loc.end) for loc in quote.also_in)]
+    return any(span_hit(item, Path(f).name, s, e, quote.text) for f, s, e in places)
+
+
+def first_hit(hits: list[bool]) -> int | None:
+    return next((i for i, hit in enumerate(hits[:TOP], 1) if hit), None)
+
+
+def _rrf(*rankings: dict[int, float]) -> list[int]:
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, row in enumerate(sorted(ranking, key=lambda r: -ranking[r]), start=1):
+            fused[row] = fused.get(row, 0.0) + 1 / (RRF_K + rank)
+    return sorted(fused, key=lambda r: (-fused[r], r))
+
+
+def baseline_ranks(index, item: QAItem, vector) -> dict[str, int | None]:
+    """Where each sentence baseline first hits, ranking the index's sentences for the question."""
+    tokens = tokenize([item.question])[0]
+    lexical = index.sentences.lexical(tokens, BASELINE_DEPTH)
+    dense = index.sentences.dense(vector, BASELINE_DEPTH)
+    rankings = {
+        "bm25 sentences": sorted(lexical, key=lambda r: (-lexical[r], r)),
+        "dense sentences": sorted(dense, key=lambda r: (-dense[r], r)),
+        "rrf sentences": _rrf(lexical, dense),
+    }
+    ranks = {}
+    for name, rows in rankings.items():
+        hits = []
+        for row in rows[:TOP]:
+            chunk, sentence = index.sentence(row)
+            text = index.sources[chunk.file][sentence.start : sentence.end]
+            hits.append(span_hit(item, Path(chunk.file).name, sentence.start, sentence.end, text))
+        ranks[name] = first_hit(hits)
+    return ranks
+
+
+def absent_probes(qa: QASet, split: str | None, other: QASet | None, sample: int, seed: int = 9) -> list[QAItem]:
+    """Answerable questions whose documents are not in the index, relabelled "absent": those of
+    the other splits' articles (when a split is indexed) and of `other`."""
+    rng = random.Random(seed)
+    pool: list[QAItem] = []
+    if split is not None and qa.name != "gold":
+        indexed = qa.files_of(split)
+        pool += [i for i in qa.items if i.kind == "answerable" and i.article not in indexed]
+    if other is not None:
+        pool += [i for i in other.items if i.kind == "answerable" and not i.history]
+    picked = rng.sample(pool, min(sample, len(pool)))
+    return [QAItem(i.id, i.question, "absent", split="absent") for i in picked]
+
+
+def run_qa(
+    qa: QASet,
+    embedder: Embedder,
+    *,
+    split: str | None = None,
+    absent_from: QASet | None = None,
+    absent_sample: int = ABSENT_SAMPLE,
+    limit: int | None = None,
+    settings=None,
+    progress=None,
+) -> QAResult:
+    """Index the set's documents (those of `split` only, when given), ask its questions (of that
+    split) and the absent-subject probes, and score the chatbot and the baselines."""
+    from chatbot import Chatbot
+    from indexer import load_index
+    from indexer.reading import read_corpus
+
+    say = progress or (lambda message: None)
+    started = time.perf_counter()
+    documents, _ = read_corpus(qa.corpus)
+    if split is not None:
+        keep = qa.files_of(split)
+        documents = [d for d in documents if Path(d.file).name in keep]
+    items = [i for i in qa.items if split is None or i.split == split]
+    if limit is not None:
+        items = random.Random(5).sample(items, min(limit, len(items)))
+    items += absent_probes(qa, split, absent_from, absent_sample)
+    say(f"{qa.name}: indexing {len(documents)} documents")
+    folder, _ = build_family_index(
+        documents, f"qa-{qa.name}-{split or 'all'}", index_settings(), embedder, corpus_label=str(qa.corpus)
+    )
+    index = load_index(folder)
+    encoder = CachedEncoder(embedder)
+    say(f"{qa.name}: encoding {len(items)} questions")
+    encoder.warm([i.question for i in items])
+    bot = Chatbot(index, encoder) if settings is None else Chatbot(index, encoder, settings)
+    records = []
+    for n, item in enumerate(items, 1):
+        answer = bot.ask(item.question, history=list(item.history))
+        ranks = {}
+        if item.kind == "answerable":
+            ranks = baseline_ranks(index, item, encoder.encode([item.question])[0])
+        records.append(
+            QARecord(
+                id=item.id,
+                kind=item.kind,
+                question=item.question,
+                query=answer.query,
+                status=answer.status.value,
+                rank=first_hit([quote_hit(item, q) for q in answer.quotes]) if item.kind == "answerable" else None,
+                baselines=ranks,
+                top_quote=answer.quotes[0].text[:300] if answer.quotes else "",
+            )
+        )
+        if n % 500 == 0:
+            say(f"{qa.name}: {n} of {len(items)} asked")
+    return QAResult(
+        name=qa.name,
+        split=split,
+        documents=len(documents),
+        sentences=len(index.sentence_vectors),
+        records=tuple(records),
+        settings=bot.settings.to_dict(),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def qa_metrics(records) -> dict[str, dict[str, float | None]]:
+    """{system: {hit@1, hit@3, ...}}; refusal rates for the chatbot only (baselines never refuse)."""
+    answerable = [r for r in records if r.kind == "answerable"]
+    refused = {kind: [r.status == "no_answer" for r in records if r.kind == kind] for kind in ("unanswerable", "absent")}
+    metrics: dict[str, dict[str, float | None]] = {
+        "chatbot": {
+            "hit@1": _share([r.rank == 1 for r in answerable]),
+            "hit@3": _share([r.rank is not None for r in answerable]),
+            "false_abstention": _share([r.status == "no_answer" for r in answerable]),
+            "unanswerable_refused": _share(refused["unanswerable"]),
+            "absent_refused": _share(refused["absent"]),
+        }
+    }
+    for name in BASELINES:
+        ranks = [r.baselines.get(name) for r in answerable]
+        metrics[name] = {"hit@1": _share([r == 1 for r in ranks]), "hit@3": _share([r is not None for r in ranks])}
+    return metrics
+
+
+def report(result: QAResult, info: dict) -> tuple[dict, str, dict]:
+    from .reports import bar_chart, markdown_table
+
+    m = result.metrics
+    bot = m["chatbot"]
+    rows = [["chatbot (Chatbot.ask)", bot["hit@1"], bot["hit@3"]]] + [[name, m[name]["hit@1"], m[name]["hit@3"]] for name in BASELINES]
+    best = max(BASELINES, key=lambda name: m[name]["hit@1"] or 0)
+    numbers = counts(result.records)
+    split = f", split **{result.split}**" if result.split else ""
+    markdown = f"""# Quote QA: {result.name}{split}
+
+Command: `{info['command']}` ({info['created']}).
+{result.documents} documents ({result.sentences:,} indexed sentences); questions: {', '.join(f'{k} {v}' for k, v in numbers.items())}.
+A quote hits when it comes from an answer's file and contains a gold answer or covers half of its span;
+an abstention is a miss. The baselines rank the same indexed sentences and never abstain.
+
+{markdown_table(["system", "top-quote hit@1", "hit@3"], rows)}
+
+Chatbot hit@1 minus the best baseline's ({best}): **{(bot['hit@1'] or 0) - (m[best]['hit@1'] or 0):+.3f}**.
+
+{markdown_table(["chatbot refusals", "share"], [
+    ["answerable questions refused (false abstention)", bot["false_abstention"]],
+    ["unanswerable questions refused", bot["unanswerable_refused"]],
+    ["questions about absent subjects refused", bot["absent_refused"]],
+])}
+"""
+    chart = bar_chart(
+        f"Quote QA: {result.name}" + (f" ({result.split})" if result.split else ""),
+        ["chatbot", *BASELINES],
+        {"hit@1": [bot["hit@1"] or 0] + [m[n]["hit@1"] or 0 for n in BASELINES],
+         "hit@3": [bot["hit@3"] or 0] + [m[n]["hit@3"] or 0 for n in BASELINES]},
+    )
+    return {**info, **result.to_dict()}, markdown, {report_name(result): chart}
+
+
+def report_name(result: QAResult) -> str:
+    return f"qa-{result.name.lower()}" + (f"-{result.split}" if result.split else "")

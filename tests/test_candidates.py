@@ -1,0 +1,107 @@
+"""Candidate windows and the sentence table, on a small hand-made document (no model needed: the
+table is built from segmented text, and the vectors are made up)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from chatbot.candidates import WindowSet
+from chatbot.extraction import choose
+from indexer.chunking import chunk_article
+from indexer.records import Document
+from indexer.segmenting import segment
+from indexer.sentence_table import SentenceFlag, build_sentence_table
+from indexer.settings import ChunkerSettings
+
+TEXT = (
+    "Gout\n\n"
+    "## Causes\n\n"
+    "Gout is caused by uric acid crystals in a joint. This is called a flare. Flares hurt.\n\n"
+    "Symptoms include:\n- sudden, severe pain in a joint\n- redness and swelling\n\n"
+    "## Treatment\n\n"
+    "Rest and ice help most people within a few days.\n"
+)
+
+
+def table_of(text: str = TEXT):
+    document = Document("gout.txt", text, hashlib.sha256(text.encode()).hexdigest())
+    articles = segment(document)
+    chunks = []
+    for article in articles:
+        chunks += chunk_article(text, article, ChunkerSettings(), len(chunks))
+    sentences = [text[s.start : s.end] for c in chunks for s in c.sentences]
+    table, headings = build_sentence_table(articles, chunks, {document.file: text})
+    return table, headings, sentences
+
+
+def test_the_table_knows_paragraphs_sections_and_roles():
+    table, headings, sentences = table_of()
+    assert sentences == [
+        "Gout is caused by uric acid crystals in a joint.",
+        "This is called a flare.",
+        "Flares hurt.",
+        "Symptoms include:",
+        "sudden, severe pain in a joint",
+        "redness and swelling",
+        "Rest and ice help most people within a few days.",
+    ]
+    assert headings == ["Causes", "Treatment"]
+    assert table.section.tolist() == [0, 0, 0, 0, 0, 0, 1]
+    assert table.section_position.tolist() == [0, 1, 2, 3, 4, 5, 0]
+    assert table.block.tolist() == [0, 0, 0, 1, 1, 1, 2]
+    assert table.block_position.tolist() == [0, 1, 2, 0, 1, 2, 0]
+    assert table.flags[1] & SentenceFlag.LEANS_BACK
+    assert table.flags[3] & SentenceFlag.LABEL and table.flags[4] & SentenceFlag.LIST_ITEM
+
+
+def windows_of(table):
+    return WindowSet.of(table, np.eye(len(table), 4, dtype=np.float32))
+
+
+def spans(windows: WindowSet, ids) -> list[tuple[int, int]]:
+    return [(int(windows.first[i]), int(windows.last[i])) for i in ids]
+
+
+def test_windows_never_start_leaning_end_on_a_label_or_leave_a_fragment_alone():
+    table, _, _ = table_of()
+    windows = windows_of(table)
+    everything = spans(windows, range(len(windows)))
+    assert (1, 1) not in everything and (0, 1) in everything  # "This is called…" takes its antecedent in
+    assert (2, 2) not in everything  # "Flares hurt." (2 words) is never quoted alone
+    assert all(last != 3 for _, last in everything)  # never ending on "Symptoms include:"
+    assert (3, 4) in everything  # the label with its first item
+    assert all(table.block[first] == table.block[last] for first, last in everything)
+
+
+def test_windows_around_seeds_are_those_grown_from_them_in_order():
+    table, _, _ = table_of()
+    windows = windows_of(table)
+    ids = windows.around(np.array([6, 0]))
+    assert spans(windows, ids) == sorted(spans(windows, ids))
+    assert {(0, 0), (0, 1), (6, 6)} <= set(spans(windows, ids))
+    rows, owner = windows.rows(ids)
+    assert len(rows) == sum(last - first + 1 for first, last in spans(windows, ids))
+    assert all(windows.first[ids[o]] <= r <= windows.last[ids[o]] for r, o in zip(rows, owner, strict=True))
+
+
+def test_window_norms_are_the_length_of_the_summed_sentence_vectors():
+    table, _, _ = table_of()
+    vectors = np.random.default_rng(0).normal(size=(len(table), 8)).astype(np.float32)
+    windows = WindowSet.of(table, vectors)
+    for i in range(len(windows)):
+        summed = vectors[windows.first[i] : windows.last[i] + 1].sum(axis=0)
+        assert np.isclose(windows.norm[i], np.linalg.norm(summed), rtol=1e-5)
+
+
+def test_choose_takes_the_best_windows_that_do_not_overlap():
+    table, _, _ = table_of()
+    windows = windows_of(table)
+    ids = windows.around(np.arange(len(table)))
+    probabilities = np.linspace(0.2, 0.9, len(ids))
+    chosen = choose(windows, ids, probabilities, max_quotes=3, min_share=0.0)
+    assert [p for _, p in chosen] == sorted((p for _, p in chosen), reverse=True)
+    taken = [(int(windows.first[w]), int(windows.last[w])) for w, _ in chosen]
+    assert all(a2 > b1 or a1 > b2 for i, (a1, b1) in enumerate(taken) for a2, b2 in taken[i + 1 :])
+    assert len(choose(windows, ids, probabilities, max_quotes=3, min_share=0.99)) == 1

@@ -1,0 +1,54 @@
+"""Follow-up resolution, without a model: what a question leaning on the conversation searches for."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.followup import resolve, subject_of
+
+# (history, question, what is searched)
+CASES = [
+    # pronouns and possessives
+    (["What is dermatographism?"], "How long do its flare ups last?", "How long do dermatographism's flare ups last?"),
+    (["What is rosacea?"], "Who usually gets it?", "Who usually gets rosacea?"),
+    # ellipsis carries the subject into the previous question
+    (["What is dermatographism?", "How long do its flare ups last?"], "What about rosacea?", "How long do rosacea's flare ups last?"),
+    # a question naming its own subject beside a pronoun hands that subject on
+    (["What are nerve blocks?", "Is an epidural one of them?"], "Do women feel labor pain with one?", "Do women feel labor pain with one (epidural)?"),
+    # definite references point back as pronouns do
+    (["Is ketamine addictive?"], "How long does the relief last?", "How long does the relief (ketamine addictive) last?"),
+    (["What is a nerve block?"], "How long does the procedure take?", "How long does the procedure (nerve block) take?"),
+    (["What is tactile allodynia?"], "What does the name literally mean?", "What does the name (tactile allodynia) literally mean?"),
+    (["What happens during an IV ketamine infusion?"], "Does the infusion hurt?", "Does IV ketamine infusion hurt?"),
+    # prepositions are not part of a subject
+    (["What happens during an IV ketamine infusion?"], "Can you wake up in the middle of it?", "Can you wake up in the middle of IV ketamine infusion?"),
+]
+# Questions that stand on their own, even after another question.
+INDEPENDENT = [
+    (["What is dermatographism?"], "What are the symptoms of the flu?"),
+    (["What is dermatographism?"], "What is the capital of France?"),
+    (["What is ketamine?"], "Is the treatment covered by Medicare?"),
+    (["What is dermatographism?"], "Is it safe to take ketamine at home?"),  # "it" points forward
+    ([], "How long does the relief last?"),  # nothing to point back to
+]
+
+
+@pytest.mark.parametrize("history, question, query", CASES)
+def test_follow_ups_are_searched_with_the_conversation_subject(history, question, query):
+    assert resolve(question, history) == query
+
+
+@pytest.mark.parametrize("history, question", INDEPENDENT)
+def test_independent_questions_are_searched_as_asked(history, question):
+    assert resolve(question, history) == question
+
+
+def test_only_the_latest_turns_count():
+    history = ["What is dermatographism?", "Tell me about rosacea"] * 500
+    assert "rosacea" in resolve("How long do its flare ups last?", history, max_turns=6).lower()
+
+
+def test_subject_leaves_out_question_words_prepositions_and_generic_aspects():
+    assert subject_of("What are the side effects of ketamine therapy?") == "ketamine therapy"
+    assert subject_of("What happens during an IV ketamine infusion?") == "IV ketamine infusion"
+    assert subject_of("Why?") == ""
