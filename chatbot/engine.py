@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer import Embedder, Index, IndexLoadError, load_index, tokenize
+from indexer import Index, IndexLoadError, load_index, load_query_encoder, tokenize
 from indexer.publishing import current_version
 
 from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, RouteKind, Status
@@ -28,6 +28,7 @@ class _Loaded:
 
     index: Index
     idf: dict[str, float]
+    encoder: object  # embeds the questions: the index's own query model (or any encoder given)
 
 
 class Chatbot:
@@ -38,16 +39,22 @@ class Chatbot:
     'answered'
     """
 
-    def __init__(self, index: Index, encoder: Embedder, settings: AnswerSettings = AnswerSettings()):
-        self._loaded = _Loaded(index, idf_weights(index))
-        self.encoder = encoder  # anything with encode(texts) -> normalised float32 rows
+    def __init__(self, index: Index, encoder, settings: AnswerSettings = AnswerSettings()):
+        # `encoder`: anything with encode(texts) -> normalised float32 rows, e.g. indexer's
+        # OnnxQueryEncoder (what load() uses) or its sentence-transformers Embedder.
+        self._loaded = _Loaded(index, idf_weights(index), encoder)
         self.settings = settings
         self.router = Router()
         self.index_dir: Path | None = None  # set by load(); where reload() looks
+        self.model_path: Path | None = None  # set by load(): the model every version must be built with
 
     @property
     def index(self) -> Index:
         return self._loaded.index
+
+    @property
+    def encoder(self):
+        return self._loaded.encoder
 
     @classmethod
     def load(
@@ -56,18 +63,18 @@ class Chatbot:
         model_path: Path | None = None,
         settings: AnswerSettings = AnswerSettings(),
     ) -> Chatbot:
-        """Open the live index (verified against the query model) and warm the model up."""
-        index = load_index(index_dir, model_path)
-        embedder = Embedder(model_path)
-        embedder.encode(["warm up"])
-        bot = cls(index, embedder, settings)
+        """Open the live index (verified) with its own query model, warmed up: onnxruntime, no
+        torch. With `model_path`, the index must have been built with that model."""
+        index = load_index(index_dir, model_path, check_model=model_path is not None)
+        bot = cls(index, load_query_encoder(index), settings)
         bot.index_dir = Path(index_dir) if index_dir is not None else None
+        bot.model_path = Path(model_path) if model_path is not None else None
         return bot
 
     def with_settings(self, settings: AnswerSettings) -> Chatbot:
         """The same index and model with other settings (for evals), without reloading."""
         bot = Chatbot(self.index, self.encoder, settings)
-        bot._loaded, bot.index_dir = self._loaded, self.index_dir
+        bot._loaded, bot.index_dir, bot.model_path = self._loaded, self.index_dir, self.model_path
         return bot
 
     def reload(self) -> bool:
@@ -79,11 +86,13 @@ class Chatbot:
         try:
             if current_version(index_dir) == self.index.folder:
                 return False
-            fresh = load_index(index_dir, self.encoder.info.path)
+            fresh = load_index(index_dir, self.model_path, check_model=self.model_path is not None)
+            # The same model (same file checksums) keeps its loaded session; another one is loaded.
+            encoder = load_query_encoder(fresh, reuse=self.encoder)
         except IndexLoadError as exc:
             log.warning("index not reloaded, still serving %s: %s", self.index.folder.name, exc)
             return False
-        self._loaded = _Loaded(fresh, idf_weights(fresh))
+        self._loaded = _Loaded(fresh, idf_weights(fresh), encoder)
         log.warning("switched to index version %s", fresh.folder.name)
         return True
 
@@ -104,7 +113,8 @@ class Chatbot:
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """Fused passage hits for a query, best first (what the evals rank)."""
-        hits, _ = self._retrieve(query, self.encoder.encode([query])[0], {}, self.index)
+        loaded = self._loaded
+        hits, _ = self._retrieve(query, loaded.encoder.encode([query])[0], {}, loaded.index)
         return hits[:k] if k else hits
 
     def _retrieve(self, query: str, vector, timings: dict, index: Index):
@@ -135,14 +145,14 @@ class Chatbot:
         query = resolve(cleaned, [h for h in previous if h], self.settings.max_history_turns)
         routed = self.router.texts(cleaned)
         timings: dict[str, float] = {}
+        loaded = self._loaded  # one version (index and its model) for the whole answer, even if a reload happens meanwhile
         clock = time.perf_counter()
-        vectors = self.encoder.encode(routed + ([query] if query != cleaned else []))
+        vectors = loaded.encoder.encode(routed + ([query] if query != cleaned else []))
         timings["embed"] = time.perf_counter() - clock
         route = self.router.decide(routed, vectors[: len(routed)])
         if route.kind == RouteKind.CRISIS:  # nothing is searched: emergency help only
             return Answer(cleaned, cleaned, Status.CRISIS, (), CRISIS_NOTICE, route=route, timings=timings)
         vector = vectors[-1] if query != cleaned else vectors[0]
-        loaded = self._loaded  # one version for the whole answer, even if a reload happens meanwhile
         hits, tokens = self._retrieve(query, vector, timings, loaded.index)
         clock = time.perf_counter()
         scored = score_sentences(loaded.index, hits, vector, tokens, loaded.idf, self.settings)
