@@ -8,8 +8,10 @@ and `GET /api/documents`, with pydantic models that FastAPI checks and documents
 from __future__ import annotations
 
 import logging
+import os
 from typing import Literal
 
+import anyio
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -102,8 +104,14 @@ class Readiness:
         self.state: Literal["starting", "ready", "stopping"] = "starting"
 
 
+# Answers computed at once. An answer is CPU work (the model's run, then Python); more threads
+# than cores only make them wait for each other (and for the GIL) instead of in line.
+CONCURRENT_ASKS = max(2, os.cpu_count() or 2)
+
+
 def api_router(bot, limiter: RateLimiter, readiness: Readiness) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["chatbot"])
+    asking = anyio.CapacityLimiter(CONCURRENT_ASKS)
 
     @router.post(
         "/ask",
@@ -115,14 +123,15 @@ def api_router(bot, limiter: RateLimiter, readiness: Readiness) -> APIRouter:
         },
         summary="Answer a question by quoting the documents",
     )
-    def ask(body: AskRequest, request: Request):
+    async def ask(body: AskRequest, request: Request):
         """The documents' own sentences that answer the question, each with its source, or a fixed
         notice (no answer in the documents, ask your doctor, emergency help)."""
         wait = limiter.wait("ask", request.client.host if request.client else "unknown")
         if wait is not None:
             return JSONResponse({"detail": too_fast_text(wait)}, status_code=429, headers={"Retry-After": str(wait)})
         try:
-            return bot.ask(body.question, history=body.history).to_dict()
+            answer = await anyio.to_thread.run_sync(bot.ask, body.question, body.history, limiter=asking)
+            return answer.to_dict()
         except Exception as exc:
             log.exception("the API failed on a question")
             raise HTTPException(status_code=500, detail=ERROR_TEXT) from exc

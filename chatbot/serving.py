@@ -91,7 +91,8 @@ def app_from_environment():
     # Importing Gradio (~3 s) overlaps loading the index and its model: the chat is up sooner.
     gradio_import = threading.Thread(target=importlib.import_module, args=("gradio",), daemon=True)
     gradio_import.start()
-    bot = Chatbot.load(default_index_dir())
+    # One thread per question: the server answers several at once, one per core (api.py).
+    bot = Chatbot.load(default_index_dir(), encoder_threads=1)
     bot.watch()  # switch to a newly published index version within seconds of a rebuild
     gradio_import.join()
     conversations = os.environ.get(CONVERSATIONS_VARIABLE)

@@ -38,8 +38,10 @@ def create_app(bot, settings: AppSettings):
     guards in front of both."""
     import gradio as gr
     from fastapi import FastAPI
+    from fastapi.exception_handlers import http_exception_handler
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from .api import Readiness, api_router
     from .blocks import build_blocks, theme
@@ -74,6 +76,14 @@ def create_app(bot, settings: AppSettings):
     async def unreadable(request, exc: RequestValidationError):
         return JSONResponse({"detail": validation_message(exc.errors())}, status_code=422)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request, exc: StarletteHTTPException):
+        # FastAPI answers 400 to a body it cannot decode at all (not UTF-8): for the API that is
+        # one more unreadable request, 422 like the others.
+        if exc.status_code == 400 and request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": NOT_UTF8}, status_code=422)
+        return await http_exception_handler(request, exc)
+
     blocks = build_blocks(bot, feedback, conversations, limiter)
     blocks.state_session_capacity = GRADIO_SESSIONS  # what launch(state_session_capacity=...) sets
     gr.mount_gradio_app(
@@ -95,6 +105,9 @@ def create_app(bot, settings: AppSettings):
     app.add_middleware(RouteGuard, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+NOT_UTF8 = "The request body is not JSON text in UTF-8. Send {\"question\": \"…\", \"history\": [\"…\"]}."
 
 
 def validation_message(errors) -> str:
