@@ -20,26 +20,31 @@ class AskError(Exception):
     """A request that did not end in an answer."""
 
 
-async def ask(client, question: object, history: object = (), timeout: float = 120) -> dict:
-    """One answer: POST /api/ask on an `httpx.AsyncClient` whose base_url is the server's."""
+HEADERS = {"Content-Type": "application/json"}
+
+
+def _body(question: object, history: object) -> bytes:
     history = list(history) if isinstance(history, tuple) else history
     # ASCII JSON (\\uXXXX escapes), so that lone surrogates can be sent as a browser would.
-    body = json.dumps({"question": question, "history": history}).encode()
-    response = await client.post("api/ask", content=body, headers={"Content-Type": "application/json"}, timeout=timeout)
+    return json.dumps({"question": question, "history": history}).encode()
+
+
+def _answer(response) -> dict:
     if response.status_code != 200:
         raise AskError(f"HTTP {response.status_code}: {response.text[:200]}")
     return response.json()
 
 
+async def ask(client, question: object, history: object = (), timeout: float = 120) -> dict:
+    """One answer: POST /api/ask on an `httpx.AsyncClient` whose base_url is the server's."""
+    return _answer(await client.post("api/ask", content=_body(question, history), headers=HEADERS, timeout=timeout))
+
+
 def ask_sync(url: str, question: object, history: object = (), timeout: float = 120) -> dict:
-    """`ask` for one question, from synchronous code."""
+    """`ask` for one question, from synchronous code (no event loop of its own)."""
     import httpx
 
-    async def one():
-        async with httpx.AsyncClient(base_url=url) as client:
-            return await ask(client, question, history, timeout)
-
-    return asyncio.run(one())
+    return _answer(httpx.post(url + "api/ask", content=_body(question, history), headers=HEADERS, timeout=timeout))
 
 
 @dataclass

@@ -67,6 +67,7 @@ def test_api_calls_leave_no_session_behind(bot, tmp_path):
     """Each REST call to /ask is a new Gradio session, and Gradio keeps ~100 KB per session for
     the next 10,000: /ask frees its own, so answering does not grow the server's memory."""
     from chatbot.ui import build_app
+
     from tests.ui_server import free_port
 
     app = build_app(bot, tmp_path / "feedback.jsonl")

@@ -13,7 +13,14 @@ import pytest
 
 from eval.gold import load_gold
 from eval.scorecard import score
-from indexer import CorruptIndexError, FormatVersionError, build_corpus_index, load_index, load_query_encoder, publishing
+from indexer import (
+    CorruptIndexError,
+    FormatVersionError,
+    build_corpus_index,
+    load_index,
+    load_query_encoder,
+    publishing,
+)
 from tests.conftest import REPO
 
 PARITY = 0.999  # least cosine between the two models' vectors of one text
