@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ensure_index(args.index, args.model)
         if args.command == "ask":
+            from indexer.lexical import leave_out_numba
+
+            leave_out_numba()
             from .engine import Chatbot
 
             bot = Chatbot.load(args.index, args.model)

@@ -56,6 +56,9 @@ def serve(settings: ServeSettings) -> None:
             "CHATBOT_RATE_LIMIT": str(settings.rate_limit),
             CONVERSATIONS_VARIABLE: str(run_dir / "conversations.sqlite3"),
             "GRADIO_ANALYTICS_ENABLED": "False",
+            # glibc gives each thread that allocates its own arena and keeps what it freed there:
+            # under load a worker's 40 request threads would grow it by tens of MB for nothing.
+            "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
         }
     )
     workers = f"{settings.workers} workers" if settings.workers > 1 else "one process"
@@ -84,7 +87,9 @@ def serve(settings: ServeSettings) -> None:
 def app_from_environment():
     """uvicorn's app factory, run in each worker: load the chatbot, build the app."""
     from indexer import default_index_dir
+    from indexer.lexical import leave_out_numba
 
+    leave_out_numba()  # before anything imports bm25s
     from .engine import Chatbot
     from .webapp import AppSettings, create_app
 

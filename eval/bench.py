@@ -216,8 +216,7 @@ def serve_benchmark(index_dir: Path, questions: list[str], levels, requests: int
         with running_server(index_dir, feedback=Path(work) / "feedback.sqlite3", timeout=180, workers=workers) as server:
             ask_sync(server.url, questions[0])
             first_answer = time.perf_counter() - launched
-            pids = server.pids()
-            workers_pids = pids[1:] if workers > 1 else pids
+            pids, workers_pids = server.pids(), server.workers()
             rss_before = _rss_mb(workers_pids)
             levels_result = http_load(server.url, questions, levels, requests)
             time.sleep(1)

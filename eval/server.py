@@ -38,11 +38,20 @@ class Server:
     ready_seconds: float
 
     def pids(self) -> list[int]:
-        """The server's process and its workers."""
+        """The server's process and every process it started (workers, multiprocessing's helper)."""
         import psutil
 
         parent = psutil.Process(self.process.pid)
         return [parent.pid, *(c.pid for c in parent.children(recursive=True))]
+
+    def workers(self) -> list[int]:
+        """The processes that answer: the workers uvicorn spawned, or the server itself."""
+        import psutil
+
+        spawned = [
+            c.pid for c in psutil.Process(self.process.pid).children() if "spawn_main" in " ".join(c.cmdline())
+        ]
+        return spawned or [self.process.pid]
 
 
 @contextmanager

@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         with app as server:
             url = args.url or server.url
             print(f"load test: {args.clients} clients, {args.questions} questions, against {url}", file=sys.stderr)
-            pids = (server.pids()[1:] or server.pids()) if server else None  # the workers, when there are
+            pids = server.workers() if server else None
             report = run_load(url, args.clients, args.questions, pids=pids, time_limit=args.time_limit)
     print("\n".join(report.lines()))
     if args.json:
