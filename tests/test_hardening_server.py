@@ -230,42 +230,6 @@ def test_every_response_carries_the_security_headers(site):
         assert "server" not in headers  # no uvicorn banner
 
 
-def test_refused_requests_do_not_slow_the_others(site):
-    """Unreadable (422) and oversized (413) requests sent as fast as possible by 8 threads while
-    another client asks normal questions: every normal answer comes, none slowed much."""
-    bad = [b"{", b'{"question": 5}', b"\x00" * 1000, b'{"question": "' + b"a" * (MAX_REQUEST_BYTES + 10) + b'"}']
-    stop = time.monotonic() + 6
-    refused = []
-
-    def flood(n: int) -> None:
-        with httpx.Client(timeout=60) as client:
-            while time.monotonic() < stop:
-                body = bad[n % len(bad)]
-                headers = {"Content-Type": "application/json"}
-                refused.append(client.post(site.url + "api/ask", content=body, headers=headers).status_code)
-                n += 1
-
-    alone = []
-    for _ in range(10):
-        clock = time.perf_counter()
-        still_answers(site.url)
-        alone.append(time.perf_counter() - clock)
-    with ThreadPoolExecutor(8) as pool:
-        floods = [pool.submit(flood, n) for n in range(8)]
-        during = []
-        while time.monotonic() < stop:
-            clock = time.perf_counter()
-            still_answers(site.url)
-            during.append(time.perf_counter() - clock)
-        for f in floods:
-            f.result()
-    alone_p50, during_p50 = sorted(alone)[5], sorted(during)[len(during) // 2]
-    print(f"{len(refused)} refusals in 6 s; answers alone p50 {1000 * alone_p50:.0f} ms, during {1000 * during_p50:.0f} ms")
-    assert set(refused) == {413, 422} and len(refused) > 100
-    # 8 flooding clients on 2 shared cores: an answer may wait for a few refusals, not for seconds
-    assert during_p50 < max(0.5, 10 * alone_p50), (alone, during)
-
-
 def test_over_the_rate_limit_asks_and_votes_get_429_or_a_notice(bot, tmp_path):
     """A server with a limit of 3 a minute: the 4th ask gets 429 with Retry-After, in the page a
     notice (the page shares the client's budget), and other routes are not limited."""
@@ -545,3 +509,42 @@ def test_a_vote_names_only_an_answer_of_its_own_conversation(site):
     # none of these names the answer (True == 1 in Python, but is no message index), and no
     # other session's vote lands on it
     assert len(exported_lines(site)) == before
+
+
+# Last in the module: run before the browser test, that test's Chromium (in this pytest process)
+# got no answer to its first question, 3 runs of 3, while the same server, flooded the same way,
+# answered httpx and a Chromium started from a fresh process at once. Not understood yet.
+def test_refused_requests_do_not_slow_the_others(site):
+    """Unreadable (422) and oversized (413) requests sent as fast as possible by 8 threads while
+    another client asks normal questions: every normal answer comes, none slowed much."""
+    bad = [b"{", b'{"question": 5}', b"\x00" * 1000, b'{"question": "' + b"a" * (MAX_REQUEST_BYTES + 10) + b'"}']
+    stop = time.monotonic() + 6
+    refused = []
+
+    def flood(n: int) -> None:
+        with httpx.Client(timeout=60) as client:
+            while time.monotonic() < stop:
+                body = bad[n % len(bad)]
+                headers = {"Content-Type": "application/json"}
+                refused.append(client.post(site.url + "api/ask", content=body, headers=headers).status_code)
+                n += 1
+
+    alone = []
+    for _ in range(10):
+        clock = time.perf_counter()
+        still_answers(site.url)
+        alone.append(time.perf_counter() - clock)
+    with ThreadPoolExecutor(8) as pool:
+        floods = [pool.submit(flood, n) for n in range(8)]
+        during = []
+        while time.monotonic() < stop:
+            clock = time.perf_counter()
+            still_answers(site.url)
+            during.append(time.perf_counter() - clock)
+        for f in floods:
+            f.result()
+    alone_p50, during_p50 = sorted(alone)[5], sorted(during)[len(during) // 2]
+    print(f"{len(refused)} refusals in 6 s; answers alone p50 {1000 * alone_p50:.0f} ms, during {1000 * during_p50:.0f} ms")
+    assert set(refused) == {413, 422} and len(refused) > 100
+    # 8 flooding clients on 2 shared cores: an answer may wait for a few refusals, not for seconds
+    assert during_p50 < max(0.5, 10 * alone_p50), (alone, during)
