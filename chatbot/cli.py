@@ -1,4 +1,5 @@
-"""`python -m chatbot`: serve the chat UI (default) or answer one question from the command line."""
+"""`python -m chatbot`: serve the chat and its JSON API (default), answer one question from the
+command line, or export the votes."""
 
 from __future__ import annotations
 
@@ -9,18 +10,27 @@ from pathlib import Path
 
 EPILOG = """examples:
   python -m chatbot                                   start the chat on http://127.0.0.1:7860
-  python -m chatbot serve --port 8000 --feedback /tmp/feedback.jsonl
+  python -m chatbot serve --port 8000 --workers 2 --feedback /tmp/feedback.sqlite3
   python -m chatbot ask "When was ketamine first discovered?"
   python -m chatbot ask --json --history "What is dermatographism?" "How long do its flare ups last?"
+  python -m chatbot feedback --export votes.jsonl     the votes, one JSON object per line
 """
 
 
 def parser() -> argparse.ArgumentParser:
     from indexer import default_index_dir
 
+    from .feedback import default_feedback_path
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index", type=Path, default=default_index_dir(), help="index folder (default: %(default)s)")
-    common.add_argument("--model", type=Path, default=None, help="model folder (default: the index's packaged model)")
+    common.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="model to build the index with when there is none, and that the index must have been built with "
+        "(default: the packaged all-MiniLM-L6-v2; questions are always embedded with the index's own copy of its model)",
+    )
     p = argparse.ArgumentParser(
         prog="python -m chatbot",
         description="Answer questions about the documents by quoting them, with sources.",
@@ -29,22 +39,34 @@ def parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     sub = p.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", parents=[common], help="start the chat UI (the default)")
+    serve = sub.add_parser("serve", parents=[common], help="serve the chat and its JSON API (the default)")
     add_serve_arguments(serve)
     add_serve_arguments(p)
     ask = sub.add_parser("ask", parents=[common], help="answer one question and exit")
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     ask.add_argument("--history", action="append", default=[], metavar="Q", help="a previous question (repeat, oldest first)")
     ask.add_argument("question", help="the question (put -- before it if it starts with -)")
+    feedback = sub.add_parser("feedback", help="export the votes visitors gave")
+    feedback.add_argument("--feedback", type=Path, default=default_feedback_path(), help="feedback store (default: %(default)s)")
+    feedback.add_argument("--export", required=True, metavar="FILE", help="write every vote as JSONL to FILE (- for standard output)")
     return p
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     from .feedback import default_feedback_path
+    from .ratelimit import default_rate_limit
 
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=7860, help="port (default: %(default)s)")
-    p.add_argument("--feedback", type=Path, default=default_feedback_path(), help="feedback log, JSONL (default: %(default)s)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes, each answering on its own (default: %(default)s)")
+    p.add_argument(
+        "--rate-limit",
+        type=int,
+        default=default_rate_limit(),
+        metavar="PER_MINUTE",
+        help="asks, and votes, per client and minute; 0 turns the limit off (default: $CHATBOT_RATE_LIMIT or %(default)s)",
+    )
+    p.add_argument("--feedback", type=Path, default=default_feedback_path(), help="feedback store, SQLite (default: %(default)s)")
 
 
 def ensure_index(index_dir: Path, model: Path | None) -> None:
@@ -79,21 +101,44 @@ def render(answer) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
     from indexer import IndexerError
 
+    if args.command == "feedback":
+        from .feedback import export_command
+
+        return export_command(args.feedback, args.export)
+    if args.command in (None, "serve") and (args.workers < 1 or args.rate_limit < 0):
+        p.error("--workers must be at least 1, and --rate-limit 0 (no limit) or more")
     try:
         ensure_index(args.index, args.model)
         if args.command == "ask":
+            from indexer.lexical import leave_out_numba
+
+            leave_out_numba()
             from .engine import Chatbot
 
             bot = Chatbot.load(args.index, args.model)
             answer = bot.ask(args.question, history=args.history)
             print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else render(answer))
             return 2 if answer.status == "invalid" else 0
-        from .ui import serve
+        from .serving import ServeSettings, serve
 
-        serve(index_dir=args.index, model_path=args.model, host=args.host, port=args.port, feedback_path=args.feedback)
+        if args.model is not None:  # the workers embed with the index's own model: check it here, once
+            from indexer import load_index
+
+            load_index(args.index, args.model)
+        serve(
+            ServeSettings(
+                index_dir=args.index,
+                host=args.host,
+                port=args.port,
+                feedback_path=args.feedback,
+                rate_limit=args.rate_limit,
+                workers=args.workers,
+            )
+        )
         return 0
     except IndexerError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import Embedder, Index, IndexLoadError, load_index
+from indexer import Index, IndexLoadError, load_index, load_query_encoder
 from indexer.publishing import current_version
 
 from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, Quote, RouteKind, Status
@@ -41,10 +41,11 @@ class _Current:
 
     index: Index
     windows: WindowSet
+    encoder: object  # embeds the questions: the index's own query model (or any encoder given)
 
     @classmethod
-    def of(cls, index: Index) -> _Current:
-        return cls(index, WindowSet.of(index.sentence_table, index.sentence_vectors))
+    def of(cls, index: Index, encoder) -> _Current:
+        return cls(index, WindowSet.of(index.sentence_table, index.sentence_vectors), encoder)
 
 
 class Chatbot:
@@ -55,12 +56,14 @@ class Chatbot:
     'answered'
     """
 
-    def __init__(self, index: Index, encoder: Embedder, settings: AnswerSettings = AnswerSettings()):
-        self._current = _Current.of(index)
-        self.encoder = encoder  # anything with encode(texts) -> normalised float32 rows
+    def __init__(self, index: Index, encoder, settings: AnswerSettings = AnswerSettings()):
+        # `encoder`: anything with encode(texts) -> normalised float32 rows, e.g. indexer's
+        # OnnxQueryEncoder (what load() uses) or its sentence-transformers Embedder.
+        self._current = _Current.of(index, encoder)
         self.settings = settings
         self.router = Router()
         self.index_dir: Path | None = None  # set by load(); where reload() looks
+        self.model_path: Path | None = None
 
     @property
     def index(self) -> Index:
@@ -81,20 +84,27 @@ class Chatbot:
         """The candidate quote windows of the current index."""
         return self._current.windows
 
+    @property
+    def encoder(self):
+        return self._current.encoder
+
     @classmethod
     def load(
         cls,
         index_dir: Path | None = None,
         model_path: Path | None = None,
         settings: AnswerSettings = AnswerSettings(),
+        encoder_threads: int | None = None,
     ) -> Chatbot:
-        """Open the live index (verified against the query model) and warm the model up."""
-        index = load_index(index_dir, model_path)
-        embedder = Embedder(model_path)
-        embedder.encode(["warm up"])
-        bot = cls(index, embedder, settings)
+        """Open the live index (verified) with its own query model, warmed up: onnxruntime, no
+        torch. With `model_path`, the index must have been built with that model.
+        `encoder_threads`: threads per question for the model (None: one per core, the fastest
+        for one question; a server answering several at once does better with 1)."""
+        index = load_index(index_dir, model_path, check_model=model_path is not None)
+        bot = cls(index, load_query_encoder(index, threads=encoder_threads), settings)
         bot.ranker, bot.abstainer  # noqa: B018  (load and check the models now: fail at start, not at the first question)
         bot.index_dir = Path(index_dir) if index_dir is not None else None
+        bot.model_path = Path(model_path) if model_path is not None else None
         return bot
 
     def with_settings(self, settings: AnswerSettings) -> Chatbot:
@@ -113,11 +123,13 @@ class Chatbot:
         try:
             if current_version(index_dir) == self.index.folder:
                 return False
-            fresh = load_index(index_dir, self.encoder.info.path)
+            fresh = load_index(index_dir, self.model_path, check_model=self.model_path is not None)
+            # The same model (same file checksums) keeps its loaded session; another one is loaded.
+            encoder = load_query_encoder(fresh, reuse=self.encoder, threads=getattr(self.encoder, "threads", None))
         except IndexLoadError as exc:
             log.warning("index not reloaded, still serving %s: %s", self.index.folder.name, exc)
             return False
-        self._current = _Current.of(fresh)
+        self._current = _Current.of(fresh, encoder)
         log.warning("switched to index version %s", fresh.folder.name)
         return True
 
@@ -138,15 +150,16 @@ class Chatbot:
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """Fused passage hits for a query, best first (what the evals rank)."""
-        vector = self.encoder.encode([query])[0]
-        hits, _, _ = passage_hits(self.index, vector, list(query_terms(self.index, query).tokens), self.settings)
+        current = self._current
+        vector = current.encoder.encode([query])[0]
+        hits, _, _ = passage_hits(current.index, vector, list(query_terms(current.index, query).tokens), self.settings)
         return hits[:k] if k else hits
 
     def evidence(self, query: str, vector=None) -> Evidence:
         """Passages, candidate quotes and their features for a query (what the ranker scores);
         `vector` is the query's, when already encoded."""
-        vector = self.encoder.encode([query])[0] if vector is None else vector
         current = self._current
+        vector = current.encoder.encode([query])[0] if vector is None else vector
         return gather(current.index, current.windows, query, vector, self.settings)
 
     def ask(self, question: object, history: list | tuple = ()) -> Answer:
@@ -163,14 +176,14 @@ class Chatbot:
         query = resolve(cleaned, [h for h in previous if h], self.settings.max_history_turns)
         routed = self.router.texts(cleaned)
         timings: dict[str, float] = {}
+        current = self._current  # one version (index and its model) for the whole answer, even if a reload happens meanwhile
         clock = time.perf_counter()
-        vectors = self.encoder.encode(routed + ([query] if query != cleaned else []))
+        vectors = current.encoder.encode(routed + ([query] if query != cleaned else []))
         timings["embed"] = time.perf_counter() - clock
         route = self.router.decide(routed, vectors[: len(routed)])
         if route.kind == RouteKind.CRISIS:  # nothing is searched: emergency help only
             return Answer(cleaned, cleaned, Status.CRISIS, (), CRISIS_NOTICE, route=route, timings=timings)
         vector = vectors[-1] if query != cleaned else vectors[0]
-        current = self._current  # one version for the whole answer, even if a reload happens meanwhile
         clock = time.perf_counter()
         evidence = gather(current.index, current.windows, query, vector, self.settings)
         timings["retrieval"] = time.perf_counter() - clock

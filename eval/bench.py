@@ -1,8 +1,10 @@
-"""Performance on this machine, in one run: answer latency by stage against a bare model.encode,
-index build time against a bare encode of the same texts, cold start and peak memory of a real
-process, and the real Gradio server under 1, 8 and 32 concurrent clients.
+"""Performance on this machine, in one run: answer latency by stage against a bare
+sentence-transformers encode, index build time against a bare encode of the same texts, cold start
+and peak memory of `chatbot ask` against a bare process that loads sentence-transformers and
+encodes the same question, and the real server (POST /api/ask) under 1, 8 and 32 concurrent
+clients, with its start time, first answer and memory per worker.
 
->>> result = run_bench(Embedder(), load_gold())
+>>> result = run_bench(Embedder(), load_gold(), index_dir=Path("index"))
 """
 
 from __future__ import annotations
@@ -13,15 +15,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from .errors import EvalError
 from .gold import GoldItem
+from .load import ask_sync, run_level
 from .paths import REPO_ROOT
 from .server import running_server
 
@@ -38,17 +39,18 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def answer_latency(bot, items: list[GoldItem], rounds: int = 2) -> dict:
-    """Per question (those that reach retrieval), a bare encode of it and a full ask, interleaved
-    so both see the same machine; p50/p95 per stage and the ratio of ask to encode."""
+def answer_latency(bot, items: list[GoldItem], reference, rounds: int = 2) -> dict:
+    """Per question (those that reach retrieval), a bare `reference.encode` of it (the
+    sentence-transformers model) and a full ask, interleaved so both see the same machine;
+    p50/p95 per stage and the ratio of ask to the bare encode."""
     for item in items[:5]:  # warm-up: first calls pay one-off costs
         bot.ask(item.question, history=list(item.history))
-        bot.encoder.encode([item.question])
+        reference.encode([item.question])
     encode, total, stages = [], [], {}
     for _ in range(rounds):
         for item in items:
             clock = time.perf_counter()
-            bot.encoder.encode([item.question])
+            reference.encode([item.question])
             seconds = time.perf_counter() - clock
             clock = time.perf_counter()
             answer = bot.ask(item.question, history=list(item.history))
@@ -140,97 +142,94 @@ def _python_env() -> dict:
     return env
 
 
+# A bare process that loads sentence-transformers and encodes one question: what `chatbot ask`
+# would cost if it embedded the question the way the index was built.
+BARE_ENCODE = """
+import sys
+from sentence_transformers import SentenceTransformer
+from indexer.embedding import packaged_model_dir
+model = SentenceTransformer(str(packaged_model_dir()), device="cpu", local_files_only=True)
+print(model.encode([sys.argv[1]], normalize_embeddings=True).shape)
+"""
+
+
+def _timed_process(command: list[str], expect: bytes) -> tuple[float, float]:
+    """Run a process to its end: seconds from start to exit, and its peak RSS in MB (from the
+    kernel's accounting of the finished child)."""
+    clock = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=_python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = process.stdout.read(), process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - clock
+    if process.returncode not in (0, 2) or expect not in out:
+        raise EvalError(f"{' '.join(command[1:3])} failed (exit {process.returncode}): {err.decode()[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
 def cold_start(index_dir: Path, question: str, runs: int = 3) -> dict:
-    """`python -m chatbot ask --json` as a new process: start to answer printed and exited, and the
-    process's peak RSS (from the kernel's accounting of the finished child)."""
-    seconds, peaks = [], []
+    """`python -m chatbot ask --json` as a new process, start to answer printed and exited, and its
+    peak RSS; the same for a bare process loading sentence-transformers to encode the question
+    (the runs interleaved, so both see the same machine)."""
+    ask = [sys.executable, "-m", "chatbot", "ask", "--json", "--index", str(index_dir), "--", question]
+    bare = [sys.executable, "-c", BARE_ENCODE, question]
+    asked, encoded = [], []
     for _ in range(runs):
-        clock = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "chatbot", "ask", "--json", "--index", str(index_dir), "--", question],
-            cwd=REPO_ROOT,
-            env=_python_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        out, err = process.stdout.read(), process.stderr.read()
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        elapsed = time.perf_counter() - clock
-        if process.returncode != 0 or b'"status"' not in out:
-            raise EvalError(f"python -m chatbot ask failed (exit {process.returncode}): {err.decode()[-500:]}")
-        seconds.append(elapsed)
-        peaks.append(usage.ru_maxrss / 1024)  # kilobytes on Linux
+        asked.append(_timed_process(ask, b'"status"'))
+        encoded.append(_timed_process(bare, b"(1, "))
+    seconds = statistics.median(s for s, _ in asked)
+    bare_seconds = statistics.median(s for s, _ in encoded)
     return {
         "runs": runs,
-        "seconds_median": round(statistics.median(seconds), 2),
-        "seconds": [round(s, 2) for s in seconds],
-        "peak_rss_mb": round(max(peaks), 1),
+        "seconds_median": round(seconds, 2),
+        "seconds": [round(s, 2) for s, _ in asked],
+        "peak_rss_mb": round(max(m for _, m in asked), 1),
+        "bare_encode_seconds_median": round(bare_seconds, 2),
+        "bare_encode_seconds": [round(s, 2) for s, _ in encoded],
+        "bare_encode_peak_rss_mb": round(max(m for _, m in encoded), 1),
+        "ratio_to_bare_encode": round(seconds / bare_seconds, 3),
     }
 
 
-def _peak_rss(pid: int, stop: threading.Event, peak: list[float]) -> None:
-    """Sample the RSS of a process and its children until `stop`; the largest, in MB, in peak[0]."""
+def _rss_mb(pids: list[int]) -> list[float]:
     import psutil
 
-    try:
-        proc = psutil.Process(pid)
-        while not stop.is_set():
-            rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
-            peak[0] = max(peak[0], rss / 2**20)
-            time.sleep(0.2)
-    except psutil.Error:
-        pass
-
-
-def _load_level(url: str, questions: list[str], clients: int, total: int) -> dict:
-    from gradio_client import Client
-
-    connected = [Client(url, verbose=False, download_files=False) for _ in range(clients)]
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def work(worker: int) -> None:
-        client = connected[worker]
-        for n in range(worker, total, clients):
-            clock = time.perf_counter()
-            try:
-                result = client.predict(questions[n % len(questions)], [], api_name="/ask")
-                problem = None if result is not None else "empty result"
-            except Exception as exc:  # every failure counts, whatever its kind
-                problem = f"{type(exc).__name__}: {exc}"
-            elapsed = time.perf_counter() - clock
-            with lock:
-                if problem is None:
-                    latencies.append(elapsed)
-                else:
-                    errors.append(problem[:200])
-
-    clock = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(work, range(clients)))
-    wall = time.perf_counter() - clock
-    for client in connected:
-        close = getattr(client, "close", None)
-        if close:
-            close()
-    return {
-        "clients": clients,
-        "requests": total,
-        "ok": len(latencies),
-        "errors": len(errors),
-        "error_examples": sorted(set(errors))[:3],
-        **(_percentiles(latencies) if latencies else {"p50_ms": None, "p95_ms": None}),
-        "throughput_per_s": round(len(latencies) / wall, 2),
-        "wall_seconds": round(wall, 2),
-    }
+    return [round(psutil.Process(pid).memory_info().rss / 2**20, 1) for pid in pids]
 
 
 def http_load(url: str, questions: list[str], levels=CLIENT_LEVELS, requests: int = REQUESTS_PER_LEVEL) -> list[dict]:
-    """At each level, that many clients (gradio_client, one each) share `requests` calls to the
-    UI's /ask endpoint (question, history); latency per call, throughput, errors."""
-    return [_load_level(url, questions, clients, max(requests, clients)) for clients in levels]
+    """At each level, that many clients share `requests` calls to POST /api/ask (each a gold
+    question, no history); latency per call, throughput, errors (any non-200 or unreadable reply)."""
+    rows = []
+    for clients in levels:
+        total = max(requests, clients)
+        cases = [(questions[n % len(questions)], ()) for n in range(total)]
+        rows.append(run_level(url, cases, clients, time_limit=300).summary())
+    return rows
+
+
+def serve_benchmark(index_dir: Path, questions: list[str], levels, requests: int, workers: int = 1) -> dict:
+    """The real server: seconds from launch to /api/health ready and to the first answer, the
+    HTTP load levels, and each worker's RSS after the load."""
+    with tempfile.TemporaryDirectory(prefix="eval-bench-server-") as work:
+        launched = time.perf_counter()
+        with running_server(index_dir, feedback=Path(work) / "feedback.sqlite3", timeout=180, workers=workers) as server:
+            ask_sync(server.url, questions[0])
+            first_answer = time.perf_counter() - launched
+            pids, workers_pids = server.pids(), server.workers()
+            rss_before = _rss_mb(workers_pids)
+            levels_result = http_load(server.url, questions, levels, requests)
+            time.sleep(1)
+            return {
+                "workers": workers,
+                "server_start_seconds": server.ready_seconds,
+                "first_answer_seconds": round(first_answer, 2),
+                "levels": levels_result,
+                "worker_rss_mb_before_load": rss_before,
+                "worker_rss_mb_after_load": _rss_mb(workers_pids),
+                "total_rss_mb_after_load": round(sum(_rss_mb(pids)), 1),
+            }
+
 
 def run_bench(
     embedder,
@@ -242,20 +241,20 @@ def run_bench(
     http: bool = True,
     levels=CLIENT_LEVELS,
     requests: int = REQUESTS_PER_LEVEL,
+    workers: tuple[int, ...] = (1, 2),
     progress=None,
 ) -> dict:
     """Every benchmark; `index_dir` is a built index of corpus/ (cold start and server use it)."""
     from chatbot import Chatbot
-    from indexer import load_index
 
     from .beir import beir_document, load_beir
     from .indexes import corpus_documents
 
     say = progress or (lambda message: None)
     result: dict = {}
-    say("answer latency (in process)")
-    bot = Chatbot(load_index(index_dir), embedder)
-    result["answer_latency"] = answer_latency(bot, items)
+    say("answer latency (in process, the index's ONNX query model, against a bare sentence-transformers encode)")
+    bot = Chatbot.load(index_dir)
+    result["answer_latency"] = answer_latency(bot, items, embedder)
     say("index build: corpus/ (cold, then warm with one file changed)")
     documents, label = corpus_documents(corpus_dir)
     result["build"] = [build_benchmark(embedder, documents, label)]
@@ -264,27 +263,18 @@ def run_bench(
         data = load_beir(scifact)
         beir_documents = [beir_document(d, title, text) for d, (title, text) in data.corpus.items()]
         result["build"].append(build_benchmark(embedder, beir_documents, data.name, warm_touch=False))
-    say("cold start (python -m chatbot ask, three times)")
+    say("cold start (python -m chatbot ask, and a bare sentence-transformers process, three times each)")
     question = next(i.question for i in items if i.kind == "answerable")
     result["cold_start"] = cold_start(index_dir, question)
     if http:
-        say(f"HTTP: python -m chatbot serve, {', '.join(map(str, levels))} concurrent clients")
         questions = [i.question for i in items if i.kind == "answerable"]
-        peak, stop = [0.0], threading.Event()
-        try:
-            with tempfile.TemporaryDirectory(prefix="eval-bench-server-") as work, running_server(
-                index_dir, feedback=Path(work) / "feedback.jsonl", timeout=180
-            ) as server:
-                threading.Thread(target=_peak_rss, args=(server.process.pid, stop, peak), daemon=True).start()
-                result["http"] = {
-                    "server_start_seconds": server.ready_seconds,
-                    "levels": http_load(server.url, questions, levels, requests),
-                    "server_peak_rss_mb": round(peak[0], 1),
-                }
-        except RuntimeError as exc:
-            raise EvalError(f"the chat server (python -m chatbot serve) failed: {exc}") from exc
-        finally:
-            stop.set()
+        result["http"] = []
+        for count in workers:
+            say(f"HTTP: python -m chatbot serve --workers {count}, {', '.join(map(str, levels))} concurrent clients")
+            try:
+                result["http"].append(serve_benchmark(index_dir, questions, levels, requests, count))
+            except RuntimeError as exc:
+                raise EvalError(f"the chat server (python -m chatbot serve) failed: {exc}") from exc
     return result
 
 
@@ -310,7 +300,9 @@ Command: `{info['command']}` ({info['created']}); {info['machine']['cpus']} CPUs
 
 {markdown_table(["stage", "p50 ms", "p95 ms"], stage_rows)}
 
-Ask / bare `model.encode(question)`: **{latency['ratio_p50']}×** at p50, {latency['ratio_p95']}× at p95 (target ≤ 1.5×).
+The question is embedded with the index's ONNX query model (onnxruntime); the bare encode is
+sentence-transformers' `model.encode(question)`. Ask / bare encode: **{latency['ratio_p50']}×** at p50,
+{latency['ratio_p95']}× at p95 (target ≤ 0.5× at p50).
 
 ## Index build
 
@@ -322,7 +314,10 @@ embeds the same distinct texts (passages with their context, and sentences) in o
 ## Cold start and memory
 
 `python -m chatbot ask --json QUESTION` as a new process, index built: median
-**{cold['seconds_median']} s** from start to answer ({', '.join(map(str, cold['seconds']))}), peak RSS **{cold['peak_rss_mb']} MB**.
+**{cold['seconds_median']} s** from start to answer ({', '.join(map(str, cold['seconds']))}), peak RSS **{cold['peak_rss_mb']} MB**
+(target ≤ 2 s). A bare process that loads sentence-transformers and encodes the same question:
+median {cold.get('bare_encode_seconds_median')} s, peak RSS {cold.get('bare_encode_peak_rss_mb')} MB; ratio
+**{cold.get('ratio_to_bare_encode')}×** (target ≤ 0.4×).
 """
     ]
     charts = {
@@ -336,20 +331,23 @@ embeds the same distinct texts (passages with their context, and sentences) in o
             "milliseconds",
         )
     }
-    http = result.get("http")
-    if http:
+    for http in result.get("http") or []:
         rows = [[r["clients"], r["requests"], r["ok"], r["errors"], r["p50_ms"], r["p95_ms"], r["throughput_per_s"]] for r in http["levels"]]
+        workers = http["workers"]
         sections.append(
-            f"""## HTTP (Gradio server over loopback, gradio_client on /ask)
+            f"""## HTTP: `python -m chatbot serve --workers {workers}`, POST /api/ask over loopback (httpx)
 
-Server ready {http['server_start_seconds']} s after start; peak RSS under load {http['server_peak_rss_mb']} MB.
+Ready (/api/health 200) {http['server_start_seconds']} s after launch; first answer {http['first_answer_seconds']} s
+after launch. RSS per worker after the load: {', '.join(f'{m} MB' for m in http['worker_rss_mb_after_load'])}
+(before it: {', '.join(f'{m} MB' for m in http['worker_rss_mb_before_load'])}; all processes: {http['total_rss_mb_after_load']} MB).
+Targets: at 8 clients p95 ≤ 100 ms and ≥ 80 answers/s; 0 errors at 32 clients; ≤ 300 MB per worker.
 
 {markdown_table(["clients", "requests", "ok", "errors", "p50 ms", "p95 ms", "answers/s"], rows)}
 """
         )
         levels = [str(r["clients"]) for r in http["levels"]]
-        charts["bench-http"] = bar_chart(
-            "HTTP latency by concurrent clients",
+        charts[f"bench-http-{workers}w" if workers > 1 else "bench-http"] = bar_chart(
+            f"POST /api/ask latency by concurrent clients ({workers} worker{'s' if workers > 1 else ''})",
             levels,
             {"p50 ms": [r["p50_ms"] or 0 for r in http["levels"]], "p95 ms": [r["p95_ms"] or 0 for r in http["levels"]]},
             "milliseconds",

@@ -89,7 +89,8 @@ def parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="performance: latency, build time, cold start, memory, HTTP load")
     _common(bench)
     bench.add_argument("--scifact", type=Path, default=None, metavar="DATA_DIR", help="also time a cold build of this BEIR folder (slow)")
-    bench.add_argument("--no-http", action="store_true", help="skip the HTTP load test of the Gradio server")
+    bench.add_argument("--no-http", action="store_true", help="skip the HTTP load test of the server")
+    bench.add_argument("--workers", default="1,2", help="server worker counts to load-test (default: %(default)s)")
     bench.add_argument("--clients", default="1,8,32", help="concurrent HTTP clients per level (default: %(default)s)")
     bench.add_argument("--requests", type=int, default=64, help="requests per level (default: %(default)s)")
     return p
@@ -114,12 +115,11 @@ def _ints(text: str, name: str) -> tuple[int, ...]:
 def _bot(args, embedder):
     """The chatbot to evaluate: over --index, or over the eval's own default index of corpus/."""
     from chatbot import Chatbot
-    from indexer import load_index
 
     from .indexes import build_corpus_family
 
     folder = args.index if args.index is not None else build_corpus_family(embedder)
-    return Chatbot(load_index(folder), embedder), folder
+    return Chatbot.load(folder), folder  # as served: the index's own query model (ONNX)
 
 
 def _emit(args, name: str, made: tuple[dict, str, dict]) -> None:
@@ -239,6 +239,7 @@ def bench_command(args, embedder) -> int:
         http=not args.no_http,
         levels=_ints(args.clients, "--clients"),
         requests=args.requests,
+        workers=_ints(args.workers, "--workers"),
         progress=_say,
     )
     _emit(args, "bench", bench.report(result, run_info(command_line())))

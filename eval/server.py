@@ -1,7 +1,7 @@
 """The chat server as a subprocess on a free loopback port: what the benchmarks, the load test
 and the browser tests all talk to.
 
->>> with running_server(index_dir, feedback=tmp / "feedback.jsonl") as server:
+>>> with running_server(index_dir, feedback=tmp / "feedback.sqlite3", workers=2) as server:
 ...     server.url, server.process.pid, server.ready_seconds
 """
 
@@ -30,11 +30,28 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Server:
-    """A running app: its URL, its process (for its pid and memory) and how long it took to answer."""
+    """A running app: its URL, its process (for its pid and memory; with workers, their parent)
+    and how long after its start /api/health said it was ready."""
 
     url: str
     process: subprocess.Popen
     ready_seconds: float
+
+    def pids(self) -> list[int]:
+        """The server's process and every process it started (workers, multiprocessing's helper)."""
+        import psutil
+
+        parent = psutil.Process(self.process.pid)
+        return [parent.pid, *(c.pid for c in parent.children(recursive=True))]
+
+    def workers(self) -> list[int]:
+        """The processes that answer: the workers uvicorn spawned, or the server itself."""
+        import psutil
+
+        spawned = [
+            c.pid for c in psutil.Process(self.process.pid).children() if "spawn_main" in " ".join(c.cmdline())
+        ]
+        return spawned or [self.process.pid]
 
 
 @contextmanager
@@ -44,12 +61,16 @@ def running_server(
     port: int | None = None,
     timeout: float = 120,
     env: dict[str, str] | None = None,
+    workers: int = 1,
+    rate_limit: int = 0,
 ) -> Iterator[Server]:
-    """`python -m chatbot serve` on a free loopback port (with `env` added to the environment);
-    yields it once it answers, and stops it afterwards. RuntimeError, with the end of the
-    server's output, when it exits or does not answer within `timeout` seconds."""
+    """`python -m chatbot serve` on a free loopback port (with `env` added to the environment; no
+    rate limit unless `rate_limit` says so: load tests send many questions from one address);
+    yields it once /api/health answers 200 (every worker, when several), and stops it afterwards.
+    RuntimeError, with the end of the server's output, when it exits or is not ready in time."""
     port = port or free_port()
     command = [sys.executable, "-m", "chatbot", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers), "--rate-limit", str(rate_limit)]
     if index_dir:
         command += ["--index", str(index_dir)]
     if feedback:
@@ -66,7 +87,7 @@ def running_server(
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
-            _wait_until_up(url, process, output, timeout)
+            _wait_until_up(url, process, output, timeout, workers)
             yield Server(url, process, round(time.perf_counter() - started, 2))
         finally:
             process.terminate()
@@ -77,17 +98,21 @@ def running_server(
                 process.wait()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, output, timeout: float) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, output, timeout: float, workers: int = 1) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             output.seek(0)
             raise RuntimeError(f"the app exited with code {process.returncode}:\n{output.read()[-3000:]}")
+        # Each worker says when it has loaded; then /api/health, answered by any of them.
+        output.seek(0)
+        loaded = output.read().count("Chat loaded")
         try:
-            with urllib.request.urlopen(url + "config", timeout=2) as response:
-                if response.status == 200:
+            with urllib.request.urlopen(url + "api/health", timeout=2) as response:
+                if response.status == 200 and loaded >= workers:
                     return
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.05)
     output.seek(0)
     raise RuntimeError(f"the app did not answer at {url} within {timeout:.0f} s:\n{output.read()[-3000:]}")

@@ -3,6 +3,7 @@
 >>> from indexer import build_corpus_index, load_index
 >>> build_corpus_index()          # corpus/ -> index/
 >>> index = load_index()          # the live version, verified
+>>> load_query_encoder(index).encode(["What is fibromyalgia?"])   # questions, without torch
 """
 
 from .build import BuildSummary, build_corpus_index, build_index, passage_embedding_text
@@ -21,6 +22,7 @@ from .errors import (
 from .lexical import tokenize
 from .loading import load_index
 from .paths import default_corpus_dir, default_index_dir
+from .query_encoder import OnnxQueryEncoder, QueryModelSpec, load_query_encoder
 from .records import Article, Chunk, Document, Location, Sentence
 from .settings import ChunkerSettings, IndexSettings
 from .storage import Index
@@ -44,12 +46,15 @@ __all__ = [
     "Location",
     "ModelMismatchError",
     "NoIndexError",
+    "OnnxQueryEncoder",
+    "QueryModelSpec",
     "Sentence",
     "build_corpus_index",
     "build_index",
     "default_corpus_dir",
     "default_index_dir",
     "load_index",
+    "load_query_encoder",
     "model_info",
     "passage_embedding_text",
     "tokenize",

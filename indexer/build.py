@@ -16,6 +16,7 @@ from .dedup import deduplicate
 from .embedding import Embedder
 from .errors import CorpusError, IndexLoadError
 from .lexical import BM25_PARAMS, TOKENIZER, build_bm25
+from .onnx_export import cached_export, read_spec
 from .paths import default_corpus_dir, default_index_dir, display_path
 from .publishing import build_lock, building_folder, current_version, new_version_name, publish, remove_abandoned_builds
 from .reading import corpus_files, read_corpus
@@ -133,6 +134,8 @@ def build_index(
         embedded_files = sorted(
             {chunks[i].file for i in new_passages} | {sentence_files[i] for i in new_sentences}
         )
+        # The query model: exported to ONNX once per model (kept in the cache), linked into the version.
+        query_model = cached_export(embedder, index_dir / "cache" / "onnx")
         name = new_version_name()
         duplicates = [(a.duplicate_of, a.id) for a in articles if a.duplicate_of is not None]
         manifest = {
@@ -156,6 +159,7 @@ def build_index(
             },
             "duplicates": duplicates,
             "source": fingerprint,
+            "query_model": read_spec(query_model).to_dict(),
         }
         folder = building_folder(index_dir, name)
         write_version(
@@ -171,6 +175,7 @@ def build_index(
             sentence_bm25=build_bm25(sentence_texts),
             faiss_type=settings.faiss_type,
             manifest=manifest,
+            query_model=query_model,
         )
         if check_unchanged is not None:
             check_unchanged()

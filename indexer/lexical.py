@@ -46,3 +46,19 @@ def load_bm25(folder: Path):
     import bm25s
 
     return bm25s.BM25.load(str(folder))
+
+
+def leave_out_numba() -> None:
+    """Make numba and scipy unavailable to bm25s in this process, before bm25s is first imported.
+
+    bm25s imports numba (a faster retriever) and scipy (a faster index builder) whenever they are
+    installed (ranx brings them, for the evals), though answering a question only uses bm25s's
+    numpy scoring: in a process that only answers (the server's workers, `chatbot ask`) they cost
+    ~90 MB and ~0.4 s for nothing. bm25s is written to work without either (it catches the
+    ImportError, and falls back to numpy)."""
+    import sys
+
+    if "bm25s" not in sys.modules:
+        for name in ("numba", "scipy"):
+            if name not in sys.modules:
+                sys.modules[name] = None  # an import of it now raises ImportError

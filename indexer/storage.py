@@ -10,6 +10,7 @@
     headings.npy     normalised vectors of every section's heading (or its article's title)
     bm25/            bm25s index over passages
     bm25-sentences/  bm25s index over sentences
+    query_model/     the embedding model as ONNX with its tokenizer, for questions (query_encoder.py)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +31,9 @@ from .records import Article, Chunk, Location, Section, Sentence
 from .search import SearchLevel
 from .sentence_table import SentenceTable
 
-FORMAT_VERSION = 2
+# 2: versions carry their query model as ONNX (query_model/); 3: sentence-level search, the
+# sentence table and heading vectors. Older indexes are rebuilt.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 REBUILD_HINT = "run: python -m indexer --rebuild"
 
@@ -121,11 +125,18 @@ def write_version(
     sentence_bm25,
     faiss_type: str,
     manifest: dict,
+    query_model: Path,
 ) -> dict:
-    """Write a complete version folder, fsync every file, and return its manifest."""
+    """Write a complete version folder, fsync every file, and return its manifest. `query_model`
+    is the export folder (`onnx_export.cached_export`) whose files the version links to."""
     import faiss
 
+    from .query_encoder import FOLDER, MODEL_FILE, TOKENIZER_FILE
+
     folder.mkdir(parents=True)
+    (folder / FOLDER).mkdir()
+    for name in (MODEL_FILE, TOKENIZER_FILE):
+        link_or_copy(query_model / name, folder / FOLDER / name)
     chunk_rows = [
         {**dataclasses.asdict(c), "sentences": [[s.start, s.end] for s in c.sentences]} for c in chunks
     ]
@@ -156,9 +167,19 @@ def write_version(
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     for path in [*_stored_files(folder), folder / MANIFEST]:
         fsync_file(path)
-    for sub in [folder / "bm25", folder / "bm25-sentences", folder]:
+    for sub in [folder / "bm25", folder / "bm25-sentences", folder / FOLDER, folder]:
         fsync_dir(sub)
     return manifest
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (the 90 MB model is stored once for every version that uses it), or a copy
+    where the file system cannot link. Files are never changed in place, only replaced, so a
+    link never lets a change to one version reach another; checksums would catch it anyway."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def fsync_file(path: Path) -> None:
@@ -223,8 +244,11 @@ def read_version(folder: Path, model_fingerprint: str | None = None, model_name:
     """Open one version folder after verifying format, checksums and model."""
     import faiss
 
+    from .query_encoder import query_model_spec
+
     manifest = read_manifest(folder)
     check_model(folder, manifest, model_fingerprint, model_name)
+    query_model_spec(manifest)  # present and readable: questions cannot be embedded without it
     verify_checksums(folder, manifest)
     try:
         chunks = tuple(_chunk_from(c) for c in json.loads((folder / "chunks.json").read_text(encoding="utf-8")))

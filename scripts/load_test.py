@@ -1,8 +1,8 @@
 """Load test: many clients at once asking the real chat server mixed questions over loopback, through
-its HTTP API (/gradio_api/call/ask, the queue every visitor goes through).
+its JSON API (POST /api/ask).
 
 python scripts/load_test.py                                   # 32 clients, 2,000 questions, own server on index/
-python scripts/load_test.py --clients 8 --questions 200 --json report.json
+python scripts/load_test.py --clients 8 --questions 200 --workers 2 --json report.json
 python scripts/load_test.py --url http://127.0.0.1:8000/      # a server that is already running (no memory figures)
 
 The questions are the gold set's (answerable, follow-ups with their history, out-of-scope,
@@ -10,13 +10,12 @@ advice, crisis, look-alikes) plus invalid ones (empty, whitespace, control chara
 length cap). Each distinct question is first asked alone: that answer is its reference. Under
 load, an error is any failed request, an answer that breaks the JSON contract or quotes other than
 exact spans of the corpus, or one that differs from its reference. Memory is the server's RSS
-after a warm-up and after the run.
+after a warm-up and after the run (with workers, the largest worker's).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import random
 import statistics
@@ -34,7 +33,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from chatbot import STATUSES  # noqa: E402
-from tests.ui_server import running_server  # noqa: E402
+from eval.load import ask_sync, run_level  # noqa: E402
+from eval.server import running_server  # noqa: E402
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 QUOTE_FIELDS = {"text", "file", "start", "end", "line", "title", "section", "score", "also_in"}
@@ -109,7 +109,7 @@ def contract_problems(answer: object, texts: dict[str, str] | None = None) -> li
     if not isinstance(answer, dict):
         return [f"not a JSON object: {answer!r:.200}"]
     problems = []
-    missing = {"question", "query", "status", "quotes", "notice", "error"} - set(answer)
+    missing = {"question", "query", "status", "quotes", "notice", "error", "route"} - set(answer)
     if missing:
         problems.append(f"missing {sorted(missing)}")
     if answer.get("status") not in STATUSES:
@@ -141,109 +141,20 @@ def signature(answer: dict) -> tuple:
     return answer.get("status"), answer.get("query"), quotes, answer.get("notice"), answer.get("error")
 
 
-class AskError(Exception):
-    """A request that did not end in an answer."""
-
-
-async def ask(client, question: object, history: object = (), timeout: float = 120) -> dict:
-    """One /ask answer through the queue: POST /gradio_api/call/ask, then read the event stream."""
-    history = list(history) if isinstance(history, tuple) else history
-    # ASCII JSON (\uXXXX escapes), so that lone surrogates can be sent as a browser would.
-    body = json.dumps({"data": [question, history]}).encode()
-    headers = {"Content-Type": "application/json"}
-    response = await client.post("gradio_api/call/ask", content=body, headers=headers, timeout=timeout)
-    if response.status_code != 200:
-        raise AskError(f"POST call/ask: HTTP {response.status_code} {response.text[:200]}")
-    event_id = response.json()["event_id"]
-    result = await client.get(f"gradio_api/call/ask/{event_id}", timeout=timeout)
-    if result.status_code != 200:
-        raise AskError(f"GET call/ask: HTTP {result.status_code} {result.text[:200]}")
-    event, data = None, None
-    for line in result.text.split("\n"):  # SSE lines end at \n only (splitlines would cut at U+2028)
-        if line.startswith("event:"):
-            event = line[6:].strip()
-        elif line.startswith("data:") and event in ("complete", "error"):
-            data = line[5:].strip()
-    if event != "complete" or data is None:
-        raise AskError(f"event {event!r}: {result.text[-200:]}")
-    return json.loads(data)[0]
-
-
-def ask_sync(url: str, question: object, history: object = (), timeout: float = 120) -> dict:
-    """`ask` for one question, from synchronous code."""
-    import httpx
-
-    async def one():
-        async with httpx.AsyncClient(base_url=url) as client:
-            return await ask(client, question, history, timeout)
-
-    return asyncio.run(one())
-
-
-@dataclass
-class _Run:
-    latencies: list[float] = field(default_factory=list)  # seconds, of the requests that got an answer
-    statuses: list[str] = field(default_factory=list)
-    failed: int = 0  # requests with no answer, or a wrong one
-    problems: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-async def _load(url: str, mix: list[Case], clients: int, references: dict, texts, time_limit: float) -> _Run:
-    import httpx
-
-    run = _Run()
-    queue = iter(mix)
-    deadline = time.perf_counter() + time_limit
-    limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
-
-    async with httpx.AsyncClient(base_url=url, limits=limits) as client:
-
-        async def visitor():
-            for case in queue:  # shared iterator: each question is asked once, by whichever client is free
-                started = time.perf_counter()
-                if started > deadline:
-                    run.failed += 1
-                    run.problems.append(
-                        f"{case.question[:60]!r}: not asked, the time limit ({time_limit:.0f} s) was reached"
-                    )
-                    continue
-                try:
-                    answer = await ask(client, case.question, case.history)
-                except Exception as exc:
-                    run.failed += 1
-                    run.problems.append(f"{case.question[:60]!r}: {type(exc).__name__}: {exc}")
-                    continue
-                run.latencies.append(time.perf_counter() - started)
-                run.statuses.append(answer.get("status"))
-                wrong = contract_problems(answer, texts)
-                if case.kind == "invalid" and answer.get("status") != "invalid":
-                    wrong.append(f"status {answer.get('status')!r} for invalid input")
-                reference = references.get(case)
-                if reference is not None and signature(answer) != reference:
-                    wrong.append("differs from the answer the same question got alone")
-                run.failed += bool(wrong)
-                run.problems += [f"{case.question[:60]!r}: {w}" for w in wrong]
-
-        started = time.perf_counter()
-        await asyncio.gather(*(visitor() for _ in range(clients)))
-        run.seconds = time.perf_counter() - started
-        return run
-
-
-def _rss_mb(pid: int | None) -> float | None:
-    if pid is None:
+def _rss_mb(pids: list[int] | None) -> float | None:
+    """The largest resident memory among the server's processes (its workers), in MB."""
+    if not pids:
         return None
     import psutil
 
-    return psutil.Process(pid).memory_info().rss / 2**20
+    return max(psutil.Process(pid).memory_info().rss for pid in pids) / 2**20
 
 
 def run_load(
     url: str,
     clients: int = 32,
     questions: int = 2000,
-    pid: int | None = None,
+    pids: list[int] | None = None,
     warmup: int | None = None,
     texts: dict[str, str] | None = None,
     distinct: int | None = None,
@@ -254,6 +165,7 @@ def run_load(
     server's RSS, run `questions` questions from `clients` concurrent clients, take the RSS again.
     `distinct` draws that many distinct questions (every kind kept) instead of all of them.
     Questions not asked within `time_limit` seconds (of the warm-up, and of the run) count as errors.
+    `pids`: the server's processes, whose memory is reported.
 
     >>> run_load("http://127.0.0.1:8000/", clients=8, questions=200).errors
     0
@@ -268,37 +180,46 @@ def run_load(
         share = max(1, distinct // len(by_kind))
         pool = [case for group in by_kind.values() for case in rng.sample(group, min(share, len(group)))]
 
-    async def references():
-        import httpx
+    reference = {case: signature(ask_sync(url, case.question, case.history)) for case in pool}
+    kinds = {(case.question, case.history): case.kind for case in pool}
 
-        async with httpx.AsyncClient(base_url=url) as client:
-            return {case: signature(await ask(client, case.question, case.history)) for case in pool}
+    def check(case: tuple, answer: dict) -> list[str]:
+        """What is wrong with an answer: the contract, exact spans, and sameness with the answer
+        the question got alone."""
+        wrong = contract_problems(answer, texts)
+        if kinds[case] == "invalid" and answer.get("status") != "invalid":
+            wrong.append(f"status {answer.get('status')!r} for invalid input")
+        if signature(answer) != reference[Case(kinds[case], *case)]:
+            wrong.append("differs from the answer the same question got alone")
+        return wrong
 
-    reference = asyncio.run(references())
+    def asked(cases: list[Case]) -> list[tuple]:
+        return [(case.question, case.history) for case in cases]
+
     # The allocator keeps growing its pools for the first few hundred answers under load: warm up
     # past that, so that what the run adds afterwards is what it leaks.
     warmup = max(clients * 8, questions // 4) if warmup is None else warmup
-    warm = asyncio.run(_load(url, rng.choices(pool, k=warmup), clients, reference, texts, time_limit))
+    warm = run_level(url, asked(rng.choices(pool, k=warmup)), clients, check, time_limit)
     time.sleep(1)  # let the server finish its bookkeeping before measuring
-    rss_warm = _rss_mb(pid)
+    rss_warm = _rss_mb(pids)
 
     mix = rng.choices(pool, k=questions)
-    run = asyncio.run(_load(url, mix, clients, reference, texts, time_limit))
+    run = run_level(url, asked(mix), clients, check, time_limit)
     time.sleep(1)
-    rss_after = _rss_mb(pid)
+    rss_after = _rss_mb(pids)
 
     ms = sorted(x * 1000 for x in run.latencies) or [0.0]
     return Report(
         clients=clients,
         questions=questions,
-        errors=run.failed + warm.failed,
+        errors=run.errors + warm.errors,
         seconds=run.seconds,
-        throughput=len(run.latencies) / run.seconds if run.seconds else 0.0,
+        throughput=run.throughput,
         p50_ms=statistics.median(ms),
         p95_ms=ms[min(len(ms) - 1, int(0.95 * len(ms)))],
         max_ms=ms[-1],
         kinds=dict(Counter(case.kind for case in mix)),
-        statuses=dict(Counter(run.statuses)),
+        statuses=dict(Counter(answer.get("status") for answer in run.answers)),
         rss_warm_mb=rss_warm,
         rss_after_mb=rss_after,
         rss_growth=(rss_after - rss_warm) / rss_warm if rss_warm else None,
@@ -312,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--questions", type=int, default=2000, help="questions in all (default: %(default)s)")
     p.add_argument("--url", help="a running server (default: start one on a free loopback port)")
     p.add_argument("--index", type=Path, help="index folder for the server started here (default: index/)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes of the server started here (default: %(default)s)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
     p.add_argument("--max-growth", type=float, default=0.10, help="allowed RSS growth (default: %(default)s)")
     p.add_argument("--time-limit", type=float, default=900, help="seconds for the run (default: %(default)s)")
@@ -322,12 +244,16 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--clients and --questions must be at least 1")
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = nullcontext(None) if args.url else running_server(args.index, feedback=Path(tmp) / "feedback.jsonl")
+        app = (
+            nullcontext(None)
+            if args.url
+            else running_server(args.index, feedback=Path(tmp) / "feedback.sqlite3", workers=args.workers)
+        )
         with app as server:
             url = args.url or server.url
             print(f"load test: {args.clients} clients, {args.questions} questions, against {url}", file=sys.stderr)
-            pid = server.process.pid if server else None
-            report = run_load(url, args.clients, args.questions, pid=pid, time_limit=args.time_limit)
+            pids = server.workers() if server else None
+            report = run_load(url, args.clients, args.questions, pids=pids, time_limit=args.time_limit)
     print("\n".join(report.lines()))
     if args.json:
         args.json.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")

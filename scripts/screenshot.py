@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -27,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    app = nullcontext(args.url) if args.url else running_app(feedback=Path("/dev/null"))
-    with app as url, sync_playwright() as playwright:
+    work = tempfile.TemporaryDirectory(prefix="screenshot-")  # the votes of this run go nowhere
+    app = nullcontext(args.url) if args.url else running_app(feedback=Path(work.name) / "feedback.sqlite3")
+    with work, app as url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1100, "height": 1250}, device_scale_factor=1)
         page.goto(url)

@@ -40,7 +40,16 @@ def index_dir(tmp_path_factory, embedder) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bot(index_dir, embedder):
+def bot(index_dir):
+    """The chatbot as it serves: the index with its own ONNX query model (no torch)."""
+    from chatbot import Chatbot
+
+    return Chatbot.load(index_dir)
+
+
+@pytest.fixture(scope="session")
+def st_bot(index_dir, embedder):
+    """The same index, questions embedded with sentence-transformers (the reference for parity)."""
     from chatbot import Chatbot
     from indexer import load_index
 

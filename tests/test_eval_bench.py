@@ -1,14 +1,9 @@
 """The benchmarks' parts, small: latency by stage against a bare encode, a cold and a warm build,
-and the HTTP load client against a tiny Gradio app with the UI's /ask contract."""
+and the HTTP load client against the real app (in a thread) and against a closed port."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 from eval.bench import answer_latency, build_benchmark, http_load, report
 from eval.gold import load_gold
@@ -20,10 +15,10 @@ def doc(name: str, text: str) -> Document:
     return Document(name, text, hashlib.sha256(text.encode()).hexdigest())
 
 
-def test_answer_latency_splits_stages_and_compares_with_a_bare_encode(bot):
+def test_answer_latency_splits_stages_and_compares_with_a_bare_encode(bot, embedder):
     gold = load_gold()
     items = [i for i in gold if i.kind == "answerable"][:6] + [i for i in gold if i.kind == "crisis"][:1]
-    result = answer_latency(bot, items, rounds=1)
+    result = answer_latency(bot, items, embedder, rounds=1)
     assert result["questions"] == len([i for i in items if i.kind != "crisis"])  # crisis never reaches retrieval
     assert {"embed", "dense", "bm25", "fusion", "extraction", "other", "ask (total)", "bare encode"} <= set(result["stages"])
     for row in result["stages"].values():
@@ -44,45 +39,19 @@ def test_build_benchmark_times_a_cold_build_a_warm_one_and_a_bare_encode(embedde
     assert result["ratio_to_bare_encode"] > 0
 
 
-TINY_APP = """
-import sys
-import gradio as gr
+def test_http_load_drives_the_api_and_counts_errors(bot, tmp_path):
+    from chatbot.webapp import AppSettings, create_app
+    from tests.ui_server import serving_in_thread
 
-def ask(question, history):
-    if question == "boom":
-        raise gr.Error("boom")
-    return {"status": "answered", "question": question, "turns": len(history or [])}
-
-with gr.Blocks() as app:
-    question, history, out = gr.Textbox(), gr.JSON(), gr.JSON()
-    gr.Button().click(ask, [question, history], out, api_name="ask")
-app.queue().launch(server_name="127.0.0.1", server_port=int(sys.argv[1]), quiet=True)
-"""
-
-
-def test_http_load_drives_an_ask_endpoint_and_counts_errors():
-    # A tiny app with the UI's /ask contract, in its own process (as the real server runs).
-    port = free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
-    server = subprocess.Popen([sys.executable, "-c", TINY_APP, str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url, timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, "the tiny Gradio app exited"
-                time.sleep(0.25)
-        rows = http_load(url, ["What is fibromyalgia?", "boom"], levels=(1, 4), requests=8)
-    finally:
-        server.terminate()
-        server.wait(15)
+    app = create_app(bot, AppSettings(tmp_path / "feedback.sqlite3", tmp_path / "conversations.sqlite3", rate_limit=0))
+    with serving_in_thread(app) as url:
+        rows = http_load(url, ["What is fibromyalgia?", "What is dermatographism?"], levels=(1, 4), requests=8)
     assert [r["clients"] for r in rows] == [1, 4]
     for row in rows:
-        assert row["requests"] == 8 and row["ok"] == 4 and row["errors"] == 4
-        assert row["p50_ms"] > 0 and row["throughput_per_s"] > 0
+        assert row["requests"] == 8 and row["ok"] == 8 and row["errors"] == 0
+        assert 0 < row["p50_ms"] <= row["p95_ms"] and row["throughput_per_s"] > 0
+    (down,) = http_load(f"http://127.0.0.1:{free_port()}/", ["What is fibromyalgia?"], levels=(2,), requests=4)
+    assert down["ok"] == 0 and down["errors"] == 4 and down["error_examples"]
 
 
 def test_report_renders_without_the_http_part():

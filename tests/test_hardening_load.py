@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
+from eval.server import running_server
 from tests.conftest import REPO
-from tests.ui_server import running_server
 
 sys.path.insert(0, str(REPO / "scripts"))
 import load_test  # noqa: E402
@@ -20,8 +20,8 @@ QUESTIONS = int(os.environ.get("LOAD_QUESTIONS", "200"))
 
 
 def test_concurrent_mixed_questions_get_correct_answers_without_leaking(index_dir, tmp_path):
-    with running_server(index_dir, feedback=tmp_path / "feedback.jsonl") as server:
-        report = load_test.run_load(server.url, CLIENTS, QUESTIONS, pid=server.process.pid, distinct=40)
+    with running_server(index_dir, feedback=tmp_path / "feedback.sqlite3") as server:
+        report = load_test.run_load(server.url, CLIENTS, QUESTIONS, pids=server.workers(), distinct=40)
     print("\n".join(report.lines()))
     assert report.errors == 0, report.problems
     assert sum(report.statuses.values()) == QUESTIONS
@@ -61,22 +61,3 @@ def test_the_script_reports_and_fails_on_errors(monkeypatch, capsys, tmp_path):
     assert load_test.main(["--url", "http://127.0.0.1:9/"]) == 1
     with pytest.raises(SystemExit):  # load is only ever sent to this machine
         load_test.main(["--url", "http://example.com/"])
-
-
-def test_api_calls_leave_no_session_behind(bot, tmp_path):
-    """Each REST call to /ask is a new Gradio session, and Gradio keeps ~100 KB per session for
-    the next 10,000: /ask frees its own, so answering does not grow the server's memory."""
-    from chatbot.ui import build_app
-    from tests.ui_server import free_port
-
-    app = build_app(bot, tmp_path / "feedback.jsonl")
-    app.queue()
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, ssr_mode=False)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        for n in range(30):
-            assert load_test.ask_sync(url, f"What is dermatographism? ({n})")["status"] == "answered"
-        assert len(app.state_holder.session_data) == 0
-    finally:
-        app.close()

@@ -1,5 +1,6 @@
-"""Hot reload under load: the real server keeps answering clients while the index is rebuilt under
-it by `python -m indexer`, switches to the new version on its own, and never mixes versions."""
+"""Hot reload under load: the real server (one process, and two workers) keeps answering clients
+while the index is rebuilt under it by `python -m indexer`, switches to the new version on its own
+in every worker, and never mixes versions."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import httpx
+import pytest
 
+from eval.load import ask
+from eval.server import running_server
 from indexer import build_corpus_index
 from tests.conftest import REPO
-from tests.ui_server import running_server
 
 sys.path.insert(0, str(REPO / "scripts"))
 import load_test  # noqa: E402
@@ -102,14 +105,14 @@ async def client_loop(client, offset: int, results: list[Result], stop: asyncio.
         n += 1
         started = time.monotonic()
         try:
-            answer = await load_test.ask(client, question, history, timeout=60)
+            answer = await ask(client, question, history, timeout=60)
             results.append(Result(question, started, time.monotonic(), answer))
         except Exception as exc:
             results.append(Result(question, started, time.monotonic(), None, f"{type(exc).__name__}: {exc}"))
         await asyncio.sleep(PAUSE)
 
 
-async def serve_while_rebuilding(url: str, corpus: Path, index: Path) -> tuple[list[Result], dict]:
+async def serve_while_rebuilding(url: str, corpus: Path, index: Path, settle: float = 2) -> tuple[list[Result], dict]:
     results: list[Result] = []
     stop = asyncio.Event()
     times = {}
@@ -138,18 +141,25 @@ async def serve_while_rebuilding(url: str, corpus: Path, index: Path) -> tuple[l
         ):
             await asyncio.sleep(0.2)
         times["switched"] = time.monotonic()
-        await asyncio.sleep(2)  # and a little more load on the new version
+        await asyncio.sleep(settle)  # and a little more load on the new version
         stop.set()
         await asyncio.gather(*clients)
     return results, times
 
 
-def test_rebuild_under_load_switches_with_no_failure_and_no_mixed_answer(workspace):
+# Each worker checks for a new version every 2 s on its own: with two, the second may switch up
+# to one check later than the first.
+WATCH_INTERVAL = 2.0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_rebuild_under_load_switches_with_no_failure_and_no_mixed_answer(workspace, workers):
     corpus, index = workspace
     build_corpus_index(corpus, index)
     old = load_test.corpus_texts(corpus)
-    with running_server(index) as server:
-        results, times = asyncio.run(serve_while_rebuilding(server.url, corpus, index))
+    with running_server(index, workers=workers) as server:
+        settle = 2 if workers == 1 else 2 + 2 * WATCH_INTERVAL
+        results, times = asyncio.run(serve_while_rebuilding(server.url, corpus, index, settle))
     new = load_test.corpus_texts(corpus)
     assert new[CHANGED] != old[CHANGED] and NEW_FILE in new
 
@@ -176,6 +186,7 @@ def test_rebuild_under_load_switches_with_no_failure_and_no_mixed_answer(workspa
     assert mixed == [], [(r.question, r.answer["quotes"]) for r in mixed[:2]]
 
     # the switch: once one answer came from the new version, every later request gets the new one
+    # (with workers: once every worker has had its next check)
     def only(version: dict, r: Result) -> bool:
         other = old_answer if version is new_answer else new_answer
         return load_test.signature(r.answer) == version[r.question] != other[r.question]
@@ -183,9 +194,10 @@ def test_rebuild_under_load_switches_with_no_failure_and_no_mixed_answer(workspa
     switched = [r.ended for r in results if only(new_answer, r)]
     assert switched, "the server never answered from the rebuilt index"
     first_new = min(switched)
-    assert [r for r in results if only(old_answer, r) and r.started > first_new] == []
+    lag = 0 if workers == 1 else WATCH_INTERVAL + 1
+    assert [r for r in results if only(old_answer, r) and r.started > first_new + lag] == []
     assert sum(only(old_answer, r) for r in results) > 0  # the old version was really served under load
-    learned = [r for r in results if r.question == NEW_QUESTION and r.started > first_new]
+    learned = [r for r in results if r.question == NEW_QUESTION and r.started > first_new + lag]
     assert learned and all(r.answer["status"] == "answered" for r in learned)
     assert all(
         NEW_FILE in r.answer["quotes"][0]["file"] and "forty-two" in r.answer["quotes"][0]["text"] for r in learned
@@ -194,7 +206,7 @@ def test_rebuild_under_load_switches_with_no_failure_and_no_mixed_answer(workspa
 
     counts = {name: sum(only(v, r) for r in results) for name, v in (("old", old_answer), ("new", new_answer))}
     print(
-        f"hot reload: {len(results)} requests from {CLIENTS} clients, 0 failed, 0 mixed; "
+        f"hot reload, {workers} worker(s): {len(results)} requests from {CLIENTS} clients, 0 failed, 0 mixed; "
         f"{counts['old']} answers only the old index gives, {counts['new']} only the new one; "
         f"the new index answered {first_new - times['rebuild']:.1f} s after the rebuild started "
         f"(the indexer process ran {times['published'] - times['rebuild']:.1f} s)"

@@ -1,32 +1,43 @@
 """Hardening of the real server (`python -m chatbot serve`, one per module): bad input through its
-HTTP API and in Chromium, Gradio's file routes, the server's defaults, and the feedback log driven
-through Gradio's own events with crafted session ids and texts."""
+JSON API and in Chromium, requests it must refuse (422, 413, 429) without slowing anyone else,
+security headers, Gradio's file routes, the server's defaults, and the feedback store driven
+through the page's own events with crafted session ids and texts."""
 
 from __future__ import annotations
 
 import http.client
-import inspect
 import json
 import socket
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
 
 from chatbot import STATUSES
+from chatbot.feedback import FeedbackStore
+from chatbot.guards import MAX_REQUEST_BYTES
+from eval.load import ask_sync
 from tests.conftest import CORPUS, REPO
-from tests.ui_server import BOT_MESSAGES, QUESTION_BOX, USER_MESSAGES, ask, launch_chromium, running_server
+from tests.page_events import NORMAL, Page, answer_and_vote
+from tests.ui_server import (
+    BOT_MESSAGES,
+    QUESTION_BOX,
+    USER_MESSAGES,
+    ask,
+    launch_chromium,
+    running_server,
+    serving_in_thread,
+)
 
 sys.path.insert(0, str(REPO / "scripts"))
 import load_test  # noqa: E402
 
-NORMAL = "What is dermatographism?"
 SECRET = "secret-of-another-gradio-app-7f3a"
 TOO_LONG = "100,000 characters long; the limit is 1,000"
 
@@ -35,7 +46,7 @@ TOO_LONG = "100,000 characters long; the limit is 1,000"
 class Site:
     url: str
     pid: int
-    root: Path  # the temporary folder holding the feedback log and Gradio's upload folder
+    root: Path  # the temporary folder holding the feedback store and Gradio's upload folder
     feedback: Path
     planted: Path  # a file in Gradio's upload folder that this app never made
 
@@ -47,7 +58,7 @@ def site(tmp_path_factory, index_dir):
     planted = uploads / "0123456789abcdef" / "other-app-output.txt"
     planted.parent.mkdir(parents=True)
     planted.write_text(SECRET, encoding="utf-8")
-    feedback = root / "feedback" / "feedback.jsonl"
+    feedback = root / "feedback" / "feedback.sqlite3"
     with running_server(index_dir, feedback=feedback, env={"GRADIO_TEMP_DIR": str(uploads)}) as server:
         yield Site(server.url, server.process.pid, root, feedback, planted)
 
@@ -58,7 +69,7 @@ def texts() -> dict[str, str]:
 
 
 def still_answers(url: str) -> None:
-    answer = load_test.ask_sync(url, NORMAL)
+    answer = ask_sync(url, NORMAL)
     assert answer["status"] == "answered" and "Dermatographism" in answer["quotes"][0]["text"]
 
 
@@ -91,7 +102,7 @@ API_INPUTS = [
 
 @pytest.mark.parametrize("question, status, error, echo", [c[1:] for c in API_INPUTS], ids=[c[0] for c in API_INPUTS])
 def test_bad_input_through_the_api_gets_a_clear_answer(site, texts, question, status, error, echo):
-    answer = load_test.ask_sync(site.url, question)
+    answer = ask_sync(site.url, question)
     assert load_test.contract_problems(answer, texts) == []
     assert answer["status"] == status if status else answer["status"] in STATUSES
     if error:
@@ -102,17 +113,14 @@ def test_bad_input_through_the_api_gets_a_clear_answer(site, texts, question, st
 
 
 def test_a_thousand_turn_history_through_the_api(site, texts):
-    from gradio_client import Client
-
-    client = Client(site.url, verbose=False)
     history = ["What is dermatographism?", "Tell me about rosacea"] * 500
-    answer = client.predict("How long do its flare ups last?", history, api_name="/ask")
+    answer = ask_sync(site.url, "How long do its flare ups last?", history)
     assert load_test.contract_problems(answer, texts) == []
     assert "rosacea" in answer["query"].lower()  # only the latest turns count
     # 1,000 turns of 2,000 characters each (2 MB): still a plain answer
-    answer = load_test.ask_sync(site.url, "How long do its flare ups last?", ["x " * 1000] * 1000)
+    answer = ask_sync(site.url, "How long do its flare ups last?", ["x " * 1000] * 1000)
     assert answer["status"] in STATUSES and load_test.contract_problems(answer, texts) == []
-    assert client.predict("a" * 100_000, [], api_name="/ask")["error"].startswith("Your question is 100,000")
+    assert ask_sync(site.url, "a" * 100_000)["error"].startswith("Your question is 100,000")
     still_answers(site.url)
 
 
@@ -120,52 +128,42 @@ def post_raw(url: str, path: str, body: bytes, content_type: str = "application/
     return httpx.post(url + path, content=body, headers={"Content-Type": content_type}, timeout=60)
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        b'{"data": ["What is \xff\xfe dermatographism?", []]}',  # not UTF-8
-        b'{"data": ["What is \xed\xa0\x80 dermatographism?", []]}',  # an encoded surrogate (CESU-8)
-        b'{"data": ["What is \xc3 dermatographism?", []]}',  # a cut multi-byte character
-        b'{"data": ["What is dermatographism?", [',  # cut JSON
-        b"\x00\x00\x00\x00",
-        b'{"data": null}',
-    ],
-    ids=["invalid-utf8", "cesu-surrogate", "cut-utf8", "cut-json", "nul-bytes", "null-data"],
-)
-def test_bytes_that_are_not_valid_json_text_are_refused_or_cleaned(site, body):
-    response = post_raw(site.url, "gradio_api/call/ask", body)
-    if response.status_code == 200:  # accepted: then it is answered like any text, cleaned
-        event = httpx.get(site.url + f"gradio_api/call/ask/{response.json()['event_id']}", timeout=60)
-        assert event.text.startswith("event: complete") and "\\ud800" not in event.text
-    else:
-        assert response.status_code in (400, 422) and "detail" in response.json()
-    still_answers(site.url)
+UNREADABLE = [
+    ("invalid-utf8", b'{"question": "What is \xff\xfe dermatographism?"}', "not JSON text in UTF-8"),
+    ("cut-utf8", b'{"question": "What is \xc3 dermatographism?"}', "not JSON text in UTF-8"),
+    ("cut-json", b'{"question": "What is dermatographism?", "history": [', "not valid JSON"),
+    ("nul-bytes", b"\x00\x00\x00\x00", "not valid JSON"),
+    ("empty-body", b"", "body: Field required"),
+    ("null", b"null", "body: Input should be a valid dictionary"),
+    ("a-list", b'["What is dermatographism?"]', "body: Input should be a valid dictionary"),
+    ("missing-question", b'{"history": []}', "question: Field required"),
+    ("number", b'{"question": 12345}', "question: Input should be a valid string"),
+    ("history-string", b'{"question": "What is dermatographism?", "history": "What is rosacea?"}', "history: Input should be a valid list"),
+    ("history-numbers", b'{"question": "What is dermatographism?", "history": [1, 2]}', "history.0: Input should be a valid string"),
+    ("unknown-field", b'{"question": "What is dermatographism?", "questoin": "x"}', "questoin: Extra inputs are not permitted"),
+    ("file-reference", json.dumps({"question": {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}}}).encode(), "question: Input should be a valid string"),
+]
 
 
-def test_malformed_api_calls_get_an_error_and_the_server_carries_on(site, texts):
-    for data in ([], ["What is dermatographism?"]):  # too few values
-        response = post_raw(site.url, "gradio_api/call/ask", json.dumps({"data": data}).encode())
-        assert response.status_code == 200
-        event = httpx.get(site.url + f"gradio_api/call/ask/{response.json()['event_id']}", timeout=60)
-        assert event.text.startswith("event: error")
-    # values of the wrong type are taken as text, or ignored (history)
-    answer = load_test.ask_sync(site.url, 12345, {"not": "a list"})
-    assert answer["question"] == "12345" and load_test.contract_problems(answer, texts) == []
-    response = post_raw(site.url, "gradio_api/call/ask", b"question=hello", "application/x-www-form-urlencoded")
+@pytest.mark.parametrize("body, message", [c[1:] for c in UNREADABLE], ids=[c[0] for c in UNREADABLE])
+def test_unreadable_requests_get_422_with_a_readable_message(site, body, message):
+    response = post_raw(site.url, "api/ask", body)
     assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and message in detail, detail
+    assert "root:" not in response.text  # never reads a file, never echoes a body
     still_answers(site.url)
 
 
-def test_a_file_reference_in_the_api_never_reads_the_file(site):
-    passwd = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0]
-    for path in ("/etc/passwd", str(site.planted), str(REPO / "pyproject.toml")):
-        file_data = {"path": path, "meta": {"_type": "gradio.FileData"}}
-        response = post_raw(site.url, "gradio_api/call/ask", json.dumps({"data": [file_data, [file_data]]}).encode())
-        text = response.text
-        if response.status_code == 200:
-            text += httpx.get(site.url + f"gradio_api/call/ask/{response.json()['event_id']}", timeout=60).text
-        assert passwd not in text and SECRET not in text and "fibro-quote-bot" not in text
-    still_answers(site.url)
+def test_an_encoded_lone_surrogate_is_read_and_cleaned(site):
+    """CESU-8 bytes of a lone surrogate: Python's JSON reader takes them; the engine removes it."""
+    response = post_raw(site.url, "api/ask", b'{"question": "What is \xed\xa0\x80 tactile allodynia?"}')
+    assert response.status_code == 200 and response.json()["question"] == "What is tactile allodynia?"
+
+
+def test_a_form_post_is_refused_with_a_readable_message(site):
+    response = post_raw(site.url, "api/ask", b"question=hello", "application/x-www-form-urlencoded")
+    assert response.status_code == 422 and "body" in response.json()["detail"]
 
 
 def raw_request(url: str, head: bytes, body_parts=()) -> tuple[int, bytes]:
@@ -183,35 +181,73 @@ def raw_request(url: str, head: bytes, body_parts=()) -> tuple[int, bytes]:
 
 
 def test_a_body_over_the_size_cap_is_refused_before_it_is_read(site):
-    from chatbot.ui import MAX_REQUEST_BYTES
-
     host = urlsplit(site.url).netloc.encode()
     declared = (
-        b"POST /gradio_api/call/ask HTTP/1.1\r\nHost: " + host + b"\r\nContent-Type: application/json\r\n"
+        b"POST /api/ask HTTP/1.1\r\nHost: " + host + b"\r\nContent-Type: application/json\r\n"
         b"Content-Length: " + str(MAX_REQUEST_BYTES + 1).encode() + b"\r\nConnection: close\r\n\r\n"
     )
     status, body = raw_request(site.url, declared)  # no body sent: the length alone is refused
     assert status == 413 and b"Request body over" in body
     # a chunked body carries no length: it is counted as it comes
     chunked = (
-        b"POST /gradio_api/call/ask HTTP/1.1\r\nHost: " + host + b"\r\nContent-Type: application/json\r\n"
+        b"POST /api/ask HTTP/1.1\r\nHost: " + host + b"\r\nContent-Type: application/json\r\n"
         b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     )
     size = MAX_REQUEST_BYTES + 1024
-    payload = b'{"data": ["' + b"a" * (size - 20) + b'", []]}'
+    payload = b'{"question": "' + b"a" * (size - 20) + b'"}'
     status, body = raw_request(site.url, chunked, [f"{len(payload):x}\r\n".encode() + payload + b"\r\n"])
     assert status == 413 and b"Request body over" in body
     # just under the cap is answered (too long a question, said so)
     question = "a" * (MAX_REQUEST_BYTES - 100)
-    assert load_test.ask_sync(site.url, question)["status"] == "invalid"
+    assert ask_sync(site.url, question)["status"] == "invalid"
     still_answers(site.url)
 
 
-def test_the_queue_cannot_be_bypassed(site):
-    """Direct POSTs to a queued endpoint would skip its concurrency limit and queue size."""
-    for path in ("gradio_api/run/ask", "gradio_api/api/ask", "gradio_api/run/ask/"):
+def test_gradio_api_routes_other_than_the_page_events_are_closed(site):
+    """Gradio's REST API, queue and MCP routes: the page answers its events directly, API users
+    have /api/ask."""
+    for path in (
+        "gradio_api/call/ask", "gradio_api/run/ask", "gradio_api/api/ask", "gradio_api/queue/join",
+        "gradio_api/queue/data", "gradio_api/mcp/sse", "gradio_api/upload",
+    ):  # fmt: skip
         response = post_raw(site.url, path, json.dumps({"data": [NORMAL, []]}).encode())
         assert response.status_code == 404, path
+
+
+def test_every_response_carries_the_security_headers(site):
+    for response in (
+        httpx.get(site.url),
+        httpx.get(site.url + "api/health"),
+        httpx.get(site.url + "gradio_api/file=/etc/passwd"),  # refused: 404
+        post_raw(site.url, "api/ask", b"{"),  # refused: 422
+        httpx.get(site.url + "docs"),
+    ):
+        headers = response.headers
+        assert headers["x-content-type-options"] == "nosniff", response.url
+        assert headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["referrer-policy"] == "no-referrer"
+        assert "'unsafe-eval'" not in headers["content-security-policy"]
+        assert "server" not in headers  # no uvicorn banner
+
+
+def test_over_the_rate_limit_asks_and_votes_get_429_or_a_notice(bot, tmp_path):
+    """A server with a limit of 3 a minute: the 4th ask gets 429 with Retry-After, in the page a
+    notice (the page shares the client's budget), and other routes are not limited."""
+    from chatbot.webapp import AppSettings, create_app
+
+    app = create_app(bot, AppSettings(tmp_path / "feedback.sqlite3", tmp_path / "conversations.sqlite3", rate_limit=3))
+    with serving_in_thread(app) as url:
+        codes = [post_raw(url, "api/ask", json.dumps({"question": NORMAL}).encode()) for _ in range(4)]
+        assert [r.status_code for r in codes] == [200, 200, 200, 429]
+        refused = codes[-1]
+        assert 1 <= int(refused.headers["retry-after"]) <= 60 and "Please wait" in refused.json()["detail"]
+        page = Page(url, "rate-limited")
+        shown = page.ask(NORMAL).json()["data"][0][-1]["content"]
+        assert "faster than this chat can answer" in json.dumps(shown)
+        assert httpx.get(url + "api/health").status_code == 200
+        votes = [page.vote(True, index=1) for _ in range(5)]  # votes have a budget of their own
+        assert all(v.status_code == 200 for v in votes)
+        assert len(list(FeedbackStore(tmp_path / "feedback.sqlite3").records())) == 0  # no answer to vote on
 
 
 # --- bad input in the browser ---------------------------------------------------------------------
@@ -277,39 +313,14 @@ def test_bad_input_in_the_browser_is_shown_as_text_and_runs_nothing(site):
 # --- security: defaults and Gradio's file routes --------------------------------------------------
 
 
-def test_serve_defaults_loopback_no_share_no_analytics(monkeypatch, tmp_path, bot):
-    """`serve()` as a visitor-facing server is started: its settings, read where they are made."""
-    import gradio as gr
+def test_serve_defaults_loopback_and_a_rate_limit():
+    from chatbot import cli
+    from chatbot.serving import ServeSettings
 
-    from chatbot import cli, ui
-    from chatbot.engine import Chatbot
-
-    assert inspect.signature(ui.serve).parameters["host"].default == "127.0.0.1"
-    assert cli.parser().parse_args(["serve"]).host == "127.0.0.1"
-    assert cli.parser().parse_args([]).host == "127.0.0.1"
-
-    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "True")  # the app keeps analytics off anyway
-    fake = SimpleNamespace(index=bot.index, ask=bot.ask, watch=lambda: None)
-    monkeypatch.setattr(Chatbot, "load", classmethod(lambda cls, *a, **k: fake))
-    seen = {}
-
-    class Stop(Exception):
-        pass
-
-    def launch(self, **kwargs):
-        seen.update(kwargs, analytics=self.analytics_enabled, queue=self._queue, api_open=self.api_open)
-        raise Stop
-
-    monkeypatch.setattr(gr.Blocks, "launch", launch)
-    with pytest.raises(Stop):
-        ui.serve(feedback_path=tmp_path / "feedback.jsonl")
-    assert seen["server_name"] == "127.0.0.1" and seen["share"] is False
-    assert seen["analytics"] is False
-    assert seen["mcp_server"] is False and seen["enable_monitoring"] is False and seen["run_history"] is False
-    assert seen["queue"].max_size == ui.MAX_QUEUE and seen["queue"].default_concurrency_limit == ui.CONCURRENCY
-    assert seen["api_open"] is False  # /ask only through the queue
-    assert [m.cls for m in seen["app_kwargs"]["middleware"]] == [ui.RouteGuard]
-    assert seen["state_session_capacity"] == ui.STATE_SESSIONS  # conversations kept in memory: bounded
+    assert ServeSettings().host == "127.0.0.1" and ServeSettings().workers == 1
+    for argv in (["serve"], []):
+        args = cli.parser().parse_args(argv)
+        assert args.host == "127.0.0.1" and args.workers == 1 and args.rate_limit == 60
 
 
 def test_the_running_server_listens_on_loopback_only(site):
@@ -319,6 +330,7 @@ def test_the_running_server_listens_on_loopback_only(site):
     assert listening and all(addr.ip == "127.0.0.1" for addr in listening)
     config = httpx.get(site.url + "config").json()
     assert config["analytics_enabled"] is False and config["run_history"] is False
+    assert all(dep["queue"] is False for dep in config["dependencies"])  # any worker answers any event
 
 
 def fingerprint(path: Path) -> bytes:
@@ -366,14 +378,14 @@ def test_file_routes_serve_nothing_outside_the_app(site, index_dir):
     """Every route of Gradio that serves files, asked for /etc/passwd, the index, the sources, the
     corpus, the feedback log and a file in Gradio's upload folder, with and without traversal."""
     still_answers(site.url)
-    votes(site, "leak-check", [True])  # so that the feedback log exists, with a visitor's question in it
+    answer_and_vote(site.url, "leak-check", [True])  # so that the feedback store exists, with a visitor's question in it
     version = next((index_dir / "versions").iterdir())
     targets = [
         Path("/etc/passwd"),
         version / "chunks.json",
         version / "manifest.json",
         index_dir / "CURRENT",
-        REPO / "chatbot" / "ui.py",
+        REPO / "chatbot" / "webapp.py",
         REPO / "pyproject.toml",
         next(CORPUS.iterdir()),
         site.feedback,
@@ -407,7 +419,7 @@ def test_uploads_are_refused_and_nothing_is_stored(site):
 
 def test_routes_the_app_does_not_use_are_closed_and_the_page_still_loads(site):
     for path in (
-        "openapi.json",
+        "redoc",
         "monitoring",
         "gradio_api/runs",
         "gradio_api/run-history/records",
@@ -415,7 +427,8 @@ def test_routes_the_app_does_not_use_are_closed_and_the_page_still_loads(site):
         "gradio_api/upload_progress?upload_id=x",
         "gradio_api/vibe-code",
         "gradio_api/dev/reload",
-        "docs",
+        "gradio_api/openapi.json",
+        "gradio_api/queue/status",
     ):
         assert httpx.get(site.url + path).status_code == 404, path
     page = httpx.get(site.url)
@@ -425,67 +438,33 @@ def test_routes_the_app_does_not_use_are_closed_and_the_page_still_loads(site):
         "theme.css",
         "gradio_api/info",
         "favicon.ico",
+        "docs",
+        "openapi.json",
         "static/fonts/SourceSansPro/SourceSansPro-Regular.woff2",
     ):
         assert httpx.get(site.url + path).status_code == 200, path
 
 
-# --- the feedback log, through Gradio's events ----------------------------------------------------
+# --- the feedback store, through the page's events ------------------------------------------------
 
 
-def dependency(config: dict, component_elem_id: str, event: str) -> tuple[int, int]:
-    """(fn_index, trigger component id) of the page's event `event` on the component `elem_id`."""
-    ids = [c["id"] for c in config["components"] if c["props"].get("elem_id") == component_elem_id]
-    for dep in config["dependencies"]:
-        if [ids[0], event] in dep["targets"]:
-            return dep["id"], ids[0]
-    raise LookupError(f"no {event} event on #{component_elem_id}")
+def exported_lines(site: Site) -> list[str]:
+    """The feedback store as maintainers read it: `python -m chatbot feedback --export FILE`."""
+    import subprocess
 
-
-def post_event(url: str, path: str, body: dict) -> httpx.Response:
-    # ASCII JSON, so that a lone surrogate goes as its \\u escape, as a browser would send it
-    return httpx.post(
-        url + path, content=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, timeout=60
-    )
-
-
-def votes(site: Site, session: str, liked: list, question: str = NORMAL, event_data: dict | None = None) -> int:
-    """As the page does it, in Gradio session `session`: ask `question`, then vote on the answer
-    once per value in `liked`. Returns how many lines the log gained."""
-    config = httpx.get(site.url + "config").json()
-    respond, box = dependency(config, "fqb-question", "submit")
-    like, chat = dependency(config, "fqb-chat", "like")
-    before = len(read_lines(site.feedback))
-    joined = post_event(
-        site.url,
-        "gradio_api/queue/join",
-        {"data": [question, None], "fn_index": respond, "trigger_id": box, "session_hash": session},
-    )
-    assert joined.status_code == 200
-    # Votes before the answer is stored in the session are ignored: vote until the first counts.
-    deadline = time.monotonic() + 30
-    for n, value in enumerate(liked):
-        data = {"index": 1, "value": 'a forged answer\n{"vote": "up"}', "liked": value, **(event_data or {})}
-        while True:
-            post_event(
-                site.url,
-                "gradio_api/run/predict",
-                {"data": [None], "event_data": data, "fn_index": like, "trigger_id": chat, "session_hash": session},
-            )
-            if len(read_lines(site.feedback)) > before + n or n > 0 or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-    return len(read_lines(site.feedback)) - before
-
-
-def read_lines(path: Path) -> list[str]:
+    target = site.root / f"export-{uuid.uuid4().hex}.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "chatbot", "feedback", "--feedback", str(site.feedback), "--export", str(target)],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
     # split at \n only: a reader using str.splitlines() would also cut at U+2028, U+0085…
-    return path.read_bytes().decode("utf-8").split("\n")[:-1] if path.exists() else []
+    data = target.read_bytes().decode("utf-8")
+    target.unlink()
+    return data.split("\n")[:-1]
 
 
-def test_crafted_events_cannot_move_the_feedback_log_or_break_its_lines(site):
-    repo_log = REPO / "feedback" / "feedback.jsonl"
-    repo_log_before = repo_log.stat().st_mtime_ns if repo_log.exists() else None
+def test_crafted_events_cannot_move_the_feedback_store_or_break_its_lines(site):
     marker = uuid.uuid4().hex
     escape = f"../../../../../../../../tmp/escape-{marker}"
     sessions = [
@@ -497,11 +476,10 @@ def test_crafted_events_cannot_move_the_feedback_log_or_break_its_lines(site):
         "nul\x00byte",
     ]
     question = 'What is dermatographism?\n{"vote": "down"}\u2028' + escape
-    before = read_lines(site.feedback)
+    before = exported_lines(site)
     for session in sessions:
-        gained = votes(site, session, [True, "../../etc/passwd", False], question)
-        assert gained == 3, session
-    lines = read_lines(site.feedback)[len(before) :]
+        answer_and_vote(site.url, session, [True, "../../etc/passwd", False], question)
+    lines = exported_lines(site)[len(before) :]
     assert len(lines) == 3 * len(sessions)
     records = [json.loads(line) for line in lines]  # one whole JSON object on each line
     assert all(
@@ -510,40 +488,63 @@ def test_crafted_events_cannot_move_the_feedback_log_or_break_its_lines(site):
     assert [r["session"] for r in records] == [s for s in sessions for _ in range(3)]
     assert [r["vote"] for r in records] == ["up", "withdrawn", "down"] * len(sessions)
     assert all(r["question"].startswith("What is dermatographism?") and "\n" not in r["question"] for r in records)
-    assert not any("forged" in line for line in lines)  # the browser's claim about the answer is not logged
+    assert not any("forged" in line for line in lines)  # the browser's claim about the answer is not recorded
     # no reader splits them either, even one that cuts at every Unicode line break
-    assert site.feedback.read_text(encoding="utf-8").splitlines()[-len(lines) :] == lines
+    assert "\n".join(lines).splitlines() == lines
     # written where the server was told, and nowhere else
-    assert sorted(p.name for p in site.feedback.parent.iterdir()) == ["feedback.jsonl"]
+    assert sorted(p.name for p in site.feedback.parent.iterdir() if not p.name.endswith(("-wal", "-shm"))) == ["feedback.sqlite3"]
     assert not list(Path("/tmp").glob(f"*{marker}*")) and not list(site.root.rglob(f"*{marker}*"))
     assert not list(REPO.glob(f"*{marker}*")) and not list((REPO / "feedback").glob(f"*{marker}*"))
-    assert (repo_log.stat().st_mtime_ns if repo_log.exists() else None) == repo_log_before
 
 
 def test_a_vote_names_only_an_answer_of_its_own_conversation(site):
     session = f"own-{uuid.uuid4().hex}"
-    assert votes(site, session, [True]) == 1
-    config = httpx.get(site.url + "config").json()
-    like, chat = dependency(config, "fqb-chat", "like")
-    before = len(read_lines(site.feedback))
+    before = len(exported_lines(site))
+    answer_and_vote(site.url, session, [True])
+    assert len(exported_lines(site)) == before + 1
+    page, before = Page(site.url, session), before + 1
     for index in ([f"../{session}", 1], -1, 0, 2, 10**9, True, None, "1", {"path": "/etc/passwd"}):
-        data = {"index": index, "value": "forged", "liked": True}
-        post_event(
-            site.url,
-            "gradio_api/run/predict",
-            {"data": [None], "event_data": data, "fn_index": like, "trigger_id": chat, "session_hash": session},
-        )
-        post_event(
-            site.url,
-            "gradio_api/run/predict",
-            {
-                "data": [None],
-                "event_data": {**data, "index": 1},
-                "fn_index": like,
-                "trigger_id": chat,
-                "session_hash": f"other-{session}",
-            },
-        )
+        page.vote(True, index=index)
+        page.vote(True, index=1, session=f"other-{session}")
     # none of these names the answer (True == 1 in Python, but is no message index), and no
     # other session's vote lands on it
-    assert read_lines(site.feedback)[before:] == []
+    assert len(exported_lines(site)) == before
+
+
+# Last in the module: run before the browser test, that test's Chromium (in this pytest process)
+# got no answer to its first question, 3 runs of 3, while the same server, flooded the same way,
+# answered httpx and a Chromium started from a fresh process at once. Not understood yet.
+def test_refused_requests_do_not_slow_the_others(site):
+    """Unreadable (422) and oversized (413) requests sent as fast as possible by 8 threads while
+    another client asks normal questions: every normal answer comes, none slowed much."""
+    bad = [b"{", b'{"question": 5}', b"\x00" * 1000, b'{"question": "' + b"a" * (MAX_REQUEST_BYTES + 10) + b'"}']
+    stop = time.monotonic() + 6
+    refused = []
+
+    def flood(n: int) -> None:
+        with httpx.Client(timeout=60) as client:
+            while time.monotonic() < stop:
+                body = bad[n % len(bad)]
+                headers = {"Content-Type": "application/json"}
+                refused.append(client.post(site.url + "api/ask", content=body, headers=headers).status_code)
+                n += 1
+
+    alone = []
+    for _ in range(10):
+        clock = time.perf_counter()
+        still_answers(site.url)
+        alone.append(time.perf_counter() - clock)
+    with ThreadPoolExecutor(8) as pool:
+        floods = [pool.submit(flood, n) for n in range(8)]
+        during = []
+        while time.monotonic() < stop:
+            clock = time.perf_counter()
+            still_answers(site.url)
+            during.append(time.perf_counter() - clock)
+        for f in floods:
+            f.result()
+    alone_p50, during_p50 = sorted(alone)[5], sorted(during)[len(during) // 2]
+    print(f"{len(refused)} refusals in 6 s; answers alone p50 {1000 * alone_p50:.0f} ms, during {1000 * during_p50:.0f} ms")
+    assert set(refused) == {413, 422} and len(refused) > 100
+    # 8 flooding clients on 2 shared cores: an answer may wait for a few refusals, not for seconds
+    assert during_p50 < max(0.5, 10 * alone_p50), (alone, during)

@@ -1,5 +1,5 @@
-"""The chat UI: the real app (`python -m chatbot serve`) driven in Debian's Chromium, its HTTP API
-through gradio_client, and the pieces a browser cannot check cheaply (escaping, the feedback log)."""
+"""The chat UI: the real app (`python -m chatbot serve`) driven in Debian's Chromium, its JSON API,
+and the pieces a browser cannot check cheaply (escaping, the feedback store)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,20 @@ import html
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from chatbot.answers import CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer
-from chatbot.feedback import FeedbackLog, feedback_record
-from chatbot.ui import ERROR_TEXT, literal, render_answer
-from tests.ui_server import BOT_MESSAGES, USER_MESSAGES, ask, free_port, launch_chromium, running_app
+from chatbot.feedback import FeedbackStore, feedback_record
+from chatbot.rendering import ERROR_TEXT, literal, render_answer
+from eval.load import ask_sync
+from tests.ui_server import BOT_MESSAGES, USER_MESSAGES, ask, launch_chromium, running_app, serving_in_thread
 
 INJECTION = "<img src=x onerror=alert(1)>"
 MARKDOWN = "**bold** [link](http://example.com) $$x^2$$ `code` # heading"
@@ -33,7 +36,7 @@ def plain(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def feedback_file(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+    return tmp_path_factory.mktemp("feedback") / "feedback.sqlite3"
 
 
 @pytest.fixture(scope="session")
@@ -130,21 +133,19 @@ def test_what_a_visitor_types_is_shown_literally_and_never_runs(chat):
 
 
 @pytest.mark.browser
-def test_a_thumbs_up_appends_one_line_to_the_feedback_log(chat, feedback_file):
-    before = feedback_file.read_text(encoding="utf-8").splitlines() if feedback_file.exists() else []
+def test_a_thumbs_up_adds_one_record_to_the_feedback_store(chat, feedback_file):
+    store = FeedbackStore(feedback_file)
+    before = list(store.records())
     question = "Is fibromyalgia hereditary?"
     ask(chat, question)
     chat.locator("#fqb-chat button[aria-label='Like']").last.click()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        lines = feedback_file.read_text(encoding="utf-8").splitlines() if feedback_file.exists() else []
-        if len(lines) > len(before):
-            break
+    while time.monotonic() < deadline and len(list(store.records())) == len(before):
         time.sleep(0.1)
-    time.sleep(0.3)  # a second line would show up now
-    lines = feedback_file.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == len(before) + 1
-    record = json.loads(lines[-1])
+    time.sleep(0.3)  # a second record would show up now
+    records = list(store.records())
+    assert len(records) == len(before) + 1
+    record = records[-1]
     assert record["vote"] == "up"
     assert record["question"] == question
     assert record["quotes"] and all(q["text"] and q["file"] for q in record["quotes"])
@@ -176,24 +177,35 @@ def test_an_example_asks_and_clearing_forgets_the_conversation(chat):
 
 
 def test_the_api_returns_the_ask_json_contract(app_url, bot):
-    from gradio_client import Client
-
-    client = Client(app_url, verbose=False)
-    assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask"]
     history = ["What is dermatographism?"]
-    result = client.predict("How long do its flare ups last?", history, api_name="/ask")
+    result = ask_sync(app_url, "How long do its flare ups last?", history)
     assert result == bot.ask("How long do its flare ups last?", history=history).to_dict()
     assert result["status"] == "answered" and "dermatographism" in result["query"].lower()
-    assert client.predict("", [], api_name="/ask")["status"] == "invalid"
+    assert ask_sync(app_url, "")["status"] == "invalid"
+    schema = httpx.get(app_url + "openapi.json").json()
+    assert set(schema["paths"]) == {"/api/ask", "/api/health", "/api/documents"}
+    assert {"question", "query", "status", "quotes", "notice", "error", "route"} <= set(
+        schema["components"]["schemas"]["AskResponse"]["properties"]
+    )
+    assert httpx.get(app_url + "docs").status_code == 200
+
+
+def test_health_and_documents(app_url, bot):
+    health = httpx.get(app_url + "api/health")
+    assert health.status_code == 200
+    body = health.json()
+    assert body["status"] == "ready" and body["index"]["version"] == bot.index.manifest["version"]
+    assert body["model"]["name"] == "all-MiniLM-L6-v2" and body["index"]["counts"]["articles"] == 11
+    documents = httpx.get(app_url + "api/documents").json()
+    assert documents["version"] == bot.index.manifest["version"]
+    assert len(documents["documents"]) == 10  # 11 articles, one a duplicate cited in also_in
+    assert any(d["also_in"] == [{"file": "corpus/000_b7428b656690f388.txt", "line": 1}] for d in documents["documents"])
 
 
 def test_many_visitors_at_once_all_get_their_answers(app_url):
-    from gradio_client import Client
-
-    client = Client(app_url, verbose=False)
     questions = ["What is dermatographism?", "What is the capital of France?", "I want to kill myself"] * 6
-    jobs = [client.submit(q, [], api_name="/ask") for q in questions]
-    statuses = [job.result(timeout=60)["status"] for job in jobs]
+    with ThreadPoolExecutor(len(questions)) as pool:  # threads: this module's Chromium holds the event loop
+        statuses = [answer["status"] for answer in pool.map(lambda q: ask_sync(app_url, q), questions)]
     assert statuses == ["answered", "no_answer", "crisis"] * 6
 
 
@@ -201,7 +213,8 @@ def test_many_visitors_at_once_all_get_their_answers(app_url):
 
 
 class BrokenBot:
-    index = SimpleNamespace(articles={})
+    index = SimpleNamespace(articles={}, manifest={})
+    index_dir = None
 
     def ask(self, question, history=()):
         raise RuntimeError("the engine broke")
@@ -209,14 +222,12 @@ class BrokenBot:
 
 @pytest.fixture(scope="module")
 def broken_app_url(tmp_path_factory):
-    from chatbot.ui import build_app
+    from chatbot.webapp import AppSettings, create_app
 
-    app = build_app(BrokenBot(), tmp_path_factory.mktemp("broken") / "feedback.jsonl")
-    app.queue()
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, ssr_mode=False)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
+    work = tmp_path_factory.mktemp("broken")
+    app = create_app(BrokenBot(), AppSettings(work / "feedback.sqlite3", work / "conversations.sqlite3"))
+    with serving_in_thread(app) as url:
+        yield url
 
 
 @pytest.mark.browser
@@ -230,11 +241,9 @@ def test_an_unexpected_error_shows_a_friendly_message(chromium, broken_app_url):
 
 
 def test_an_unexpected_error_in_the_api_is_a_friendly_error(broken_app_url):
-    from gradio_client import Client
-
-    with pytest.raises(Exception, match="something went wrong") as error:
-        Client(broken_app_url, verbose=False).predict("What is dermatographism?", [], api_name="/ask")
-    assert "the engine broke" not in str(error.value)
+    response = httpx.post(broken_app_url + "api/ask", json={"question": "What is dermatographism?"})
+    assert response.status_code == 500 and response.json() == {"detail": ERROR_TEXT}
+    assert "the engine broke" not in response.text
 
 
 # --- escaping and the feedback log, without a browser ----------------------------------------
@@ -254,21 +263,22 @@ def test_crisis_help_comes_before_anything_else():
     )
 
 
-def test_the_feedback_log_writes_whole_lines_from_many_threads(tmp_path):
-    log = FeedbackLog(tmp_path / "new folder" / "feedback.jsonl")
+def test_the_feedback_store_exports_whole_lines_after_votes_from_many_threads(tmp_path):
+    store = FeedbackStore(tmp_path / "new folder" / "feedback.sqlite3")
     nasty = 'line\nbreak\u2028sep\u2029para\x85nel\r "quoted" <b>é</b>'
     answer = {"question": nasty, "query": nasty, "status": "answered", "quotes": [{"text": nasty, "file": "f"}]}
 
     def vote(n):
         for _ in range(25):
-            log.append(feedback_record(answer, "up" if n % 2 else "down", session=str(n), message=1))
+            store.append(feedback_record(answer, "up" if n % 2 else "down", session=str(n), message=1))
 
     threads = [threading.Thread(target=vote, args=(n,)) for n in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    lines = log.path.read_text(encoding="utf-8").splitlines()
+    assert store.export(tmp_path / "votes.jsonl") == 200
+    lines = (tmp_path / "votes.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 200
     records = [json.loads(line) for line in lines]
     assert all(r["question"] == nasty and r["quotes"][0]["text"] == nasty for r in records)

@@ -1,0 +1,138 @@
+"""Embedding questions without torch: the ONNX export of the index's own model (made by
+`onnx_export.py` when the index was built, stored in its version folder and checksummed in its
+manifest), run with onnxruntime, tokenized with `tokenizers`. Both load on first use.
+
+>>> encoder = load_query_encoder(load_index())
+>>> encoder.encode(["What is fibromyalgia?"]).shape
+(1, 384)
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CorruptIndexError
+
+# The folder of a version that holds the query model, and its files.
+FOLDER = "query_model"
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+OUTPUT = "sentence_embedding"
+OPSET = 17
+# Bump when the export changes what the files hold: builds then export again.
+EXPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class QueryModelSpec:
+    """What the query side needs to know about an exported model (the manifest's "query_model")."""
+
+    model: str  # the name and fingerprint of the model it was exported from: the index's model
+    fingerprint: str
+    dimension: int
+    max_length: int  # tokens kept per text (the model's max_seq_length); the tokenizer truncates there
+    inputs: tuple[str, ...]  # the graph's inputs, in order; each int64 [batch, tokens]
+    output: str = OUTPUT  # float32 [batch, dimension], L2-normalised rows
+    format: str = "onnx"
+    opset: int = OPSET
+    export_version: int = EXPORT_VERSION
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "inputs": list(self.inputs)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> QueryModelSpec:
+        return cls(**{**data, "inputs": tuple(data["inputs"])})
+
+
+# Where each graph input comes from in a `tokenizers.Encoding`.
+_ENCODING_FIELDS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
+
+
+class OnnxQueryEncoder:
+    """Encodes texts with an exported model, as the sentence-transformers model it came from does
+    (cosine ≥ 0.999, tested): L2-normalised float32 rows. Thread-safe; loads on first use.
+
+    `threads` is onnxruntime's intra-op thread count for one call (None: its default, one per
+    core): 1 suits a server answering several questions at once, more lowers one question's latency.
+    """
+
+    def __init__(self, folder: Path, spec: QueryModelSpec, checksums: tuple[str, ...] = (), threads: int | None = None):
+        self.folder = Path(folder)
+        self.spec = spec
+        self.checksums = checksums  # of the model and tokenizer files: equal checksums, same encoder
+        self.threads = threads
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        return self.spec.dimension
+
+    def warm_up(self) -> None:
+        """Load the tokenizer and the ONNX session, and run one text through them."""
+        with self._lock:
+            if self._session is None:
+                import onnxruntime
+                from tokenizers import Tokenizer
+
+                options = onnxruntime.SessionOptions()
+                options.log_severity_level = 3  # errors only
+                # No memory arena and no memory-pattern planning: ~26 MB less per process, and a
+                # question's tensors are a few KB, so allocating them each time costs nothing.
+                options.enable_cpu_mem_arena = False
+                options.enable_mem_pattern = False
+                if self.threads is not None:
+                    options.intra_op_num_threads = self.threads
+                try:
+                    tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+                    session = onnxruntime.InferenceSession(
+                        str(self.folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+                    )
+                except Exception as exc:  # onnxruntime raises its own types for a damaged file
+                    raise CorruptIndexError(
+                        f"the query model in {self.folder} cannot be loaded ({exc}); run: python -m indexer --rebuild"
+                    ) from exc
+                self._tokenizer, self._session = tokenizer, session
+        self.encode(["warm up"])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._session is None:
+            self.warm_up()
+        # One text (every question) skips the batch path, which pads and may start a thread pool.
+        encodings = [self._tokenizer.encode(texts[0])] if len(texts) == 1 else self._tokenizer.encode_batch(list(texts))
+        feed = {
+            name: np.array([getattr(e, _ENCODING_FIELDS[name]) for e in encodings], dtype=np.int64)
+            for name in self.spec.inputs
+        }
+        (vectors,) = self._session.run([self.spec.output], feed)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def load_query_encoder(index, reuse=None, threads: int | None = None) -> OnnxQueryEncoder:
+    """The encoder for questions to `index` (an `Index`), warmed up; `reuse` (a loaded encoder) is
+    returned instead when it is the same model (same file checksums), so that switching to a new
+    version built with the same model costs nothing."""
+    files = index.manifest.get("files", {})
+    checksums = tuple(files.get(f"{FOLDER}/{name}", "") for name in (MODEL_FILE, TOKENIZER_FILE))
+    if reuse is not None and getattr(reuse, "checksums", None) == checksums:
+        return reuse
+    encoder = OnnxQueryEncoder(index.folder / FOLDER, query_model_spec(index.manifest), checksums, threads)
+    encoder.warm_up()
+    return encoder
+
+
+def query_model_spec(manifest: dict) -> QueryModelSpec:
+    try:
+        return QueryModelSpec.from_dict(manifest["query_model"])
+    except (KeyError, TypeError) as exc:
+        raise CorruptIndexError(
+            f"the index manifest has no usable query model ({exc}); run: python -m indexer --rebuild"
+        ) from exc
