@@ -3,8 +3,9 @@ the retrievers bring up (every sentence of the best passages, and the best sente
 by lexical search over all sentences).
 
 A window never starts with a sentence that leans on the one before it ("This is called …"): it
-takes that sentence in. It never ends on a list label ("Symptoms include:"): it takes the next item
-in. A very short sentence is never quoted alone: it takes the next one in.
+takes that sentence in. It never ends on a list label ("Symptoms include:") or on a question of the
+document's own ("But how does ketamine do this?"): it takes the next sentence in, the items or the
+answer. A very short sentence is never quoted alone: it takes the next one in.
 
 Every window of an index is worked out once, when the chatbot opens the index (`WindowSet.of`);
 answering a question only looks up the windows around its seed sentences.
@@ -27,22 +28,23 @@ MIN_ALONE_WORDS = 3  # a fragment shorter than this, with nothing after it to jo
 MAX_WINDOW = 4  # sentences, after the expansions above
 WIDTHS = (1, 2, 3)  # sentences a window is grown from, before the expansions
 
-_LEANS_BACK, _LABEL = int(SentenceFlag.LEANS_BACK), int(SentenceFlag.LABEL)
+_LEANS_BACK = int(SentenceFlag.LEANS_BACK)
+_LEADS_ON = int(SentenceFlag.LABEL | SentenceFlag.QUESTION)  # a window may not end on one
 
 
 def complete(table: SentenceTable, first: int, last: int) -> tuple[int, int] | None:
     """The window first..last made quotable: widened back over leaning sentences, forward over a
-    trailing label or a too-short sentence; None when it would grow past MAX_WINDOW sentences, or
-    stays a label or a fragment."""
+    trailing label or question or a too-short sentence; None when it would grow past MAX_WINDOW
+    sentences, or still ends on a label or a question, or stays a fragment."""
     block, flags, words = table.block, table.flags, table.words
     size = len(block)
     while flags[first] & _LEANS_BACK and first > 0 and block[first - 1] == block[first]:
         first -= 1
     while last + 1 < size and block[last + 1] == block[last] and (
-        flags[last] & _LABEL or int(words[first : last + 1].sum()) < MIN_QUOTE_WORDS
+        flags[last] & _LEADS_ON or int(words[first : last + 1].sum()) < MIN_QUOTE_WORDS
     ):
         last += 1
-    if last - first + 1 > MAX_WINDOW or flags[last] & _LABEL:
+    if last - first + 1 > MAX_WINDOW or flags[last] & _LEADS_ON:
         return None
     if int(words[first : last + 1].sum()) < MIN_ALONE_WORDS:
         return None

@@ -18,7 +18,7 @@ from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, Quo
 from .candidates import WindowSet
 from .evidence import Evidence, gather, passage_hits, query_terms
 from .extraction import choose, make_quote
-from .features import ANSWERABILITY_FEATURES, WINDOW_FEATURES
+from .features import ANSWERABILITY_FEATURES, WINDOW_FEATURES, penalised
 from .followup import resolve
 from .inputs import MAX_QUESTION_CHARS, clean_text, validate_question
 from .learned import Classifier
@@ -200,7 +200,7 @@ class Chatbot:
         """The ranked quotes, or none when the abstention classifier says the best does not answer."""
         if not len(evidence.windows):
             return ()
-        logits = self.ranker.logits(evidence.features)
+        logits = penalised(self.ranker.logits(evidence.features), evidence.features, self.ranker.meta["length_penalty"])
         answerable = float(self.abstainer.probability(evidence.answerability(logits)[None, :])[0])
         threshold = self.settings.answer_threshold
         if answerable < (self.abstainer.meta["threshold"] if threshold is None else threshold):

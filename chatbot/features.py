@@ -211,6 +211,14 @@ def answerability_features(
     return np.array([values[name] for name in ANSWERABILITY_FEATURES], dtype=np.float32)
 
 
+def penalised(logits: np.ndarray, features: np.ndarray, penalty: float) -> np.ndarray:
+    """The ranker's log-odds less `penalty` per sentence beyond the first: among windows that are
+    about as likely to answer, the shortest wins."""
+    if not len(logits):
+        return logits
+    return logits - penalty * (features[:, WINDOW_FEATURES.index("size")] - 1)
+
+
 def _starts(owner: np.ndarray, n: int) -> np.ndarray:
     """Index of each window's first flattened row (owners are sorted and every window has rows)."""
     return np.searchsorted(owner, np.arange(n))

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chatbot.settings import FUSIONS
 from indexer import Document, Embedder
 
 from .errors import EvalError
@@ -145,12 +146,13 @@ MODES = ("bm25", "dense", "hybrid", "all")
 
 
 def variants(mode: str, fusion: str, dense_weight: float) -> list[tuple[str, dict]]:
-    """(label, AnswerSettings overrides) per configuration a --mode asks for; "all" runs both fusions."""
+    """(label, AnswerSettings overrides) per configuration a --mode asks for; "all" runs every fusion."""
     if mode not in MODES:
         raise EvalError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+    fusions = (fusion, *(f for f in FUSIONS if f != fusion)) if mode == "all" else (fusion,)
     hybrid = [
         (f"hybrid {f}" + (f" (dense {dense_weight:g})" if dense_weight != 0.5 else ""), {"mode": "hybrid", "fusion": f})
-        for f in ((fusion, "weighted" if fusion == "rrf" else "rrf") if mode == "all" else (fusion,))
+        for f in fusions
     ]
     single = {"bm25": [("bm25", {"mode": "bm25"})], "dense": [("dense", {"mode": "dense"})], "hybrid": hybrid}
     return single[mode] if mode != "all" else single["bm25"] + single["dense"] + hybrid

@@ -17,6 +17,7 @@ EPILOG = """examples:
   python -m eval beir ../shared/datasets/scifact --mode all
   python -m eval qa ../shared/datasets/squad2/dev-corpus --split report
   python -m eval qa gold --absent-from ../shared/datasets/squad2/dev-corpus
+  python -m eval train-ranker            retrain chatbot/models/ranker.* and abstention.*
   python -m eval bench                   latency, build time, cold start, memory, HTTP load
 """
 
@@ -65,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
     beir = sub.add_parser("beir", help="a BEIR-format benchmark folder, through the project's indexer")
     beir.add_argument("data_dir", type=Path, help="folder with corpus.jsonl, queries.jsonl, qrels/test.tsv")
     beir.add_argument("--mode", default="all", choices=["bm25", "dense", "hybrid", "all"], help="(default: %(default)s)")
-    beir.add_argument("--fusion", default="rrf", choices=["rrf", "weighted"], help="fusion for hybrid (default: %(default)s; all runs both)")
+    beir.add_argument("--fusion", default="rrf", choices=["rrf", "weighted", "zscore"], help="fusion for hybrid (default: %(default)s; --mode all runs every fusion)")
     beir.add_argument("--dense-weight", type=float, default=0.5, help="dense share in the fusion (default: %(default)s)")
     beir.add_argument("--rrf-k", type=int, default=60, help="(default: %(default)s)")
     beir.add_argument("--max-words", type=int, default=None, help="passage size in words (default: the indexer's setting)")
@@ -85,6 +86,13 @@ def parser() -> argparse.ArgumentParser:
     qa.add_argument("--limit", type=int, default=None, help="ask a random sample of this many questions (quick looks)")
     qa.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
     qa.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
+
+    train = sub.add_parser("train-ranker", help="train the quote ranker and the abstention classifier (SQuAD 2.0 dev articles)")
+    train.add_argument("data_dir", nargs="?", default=None, help="QA folder with train/tune splits (default: ../shared/datasets/squad2/dev-corpus)")
+    train.add_argument("--splits-file", type=Path, default=None, help="splits of the articles (default: known for SQuAD 2.0 dev)")
+    train.add_argument("--models", type=Path, default=None, help="where to write the models (default: chatbot/models)")
+    train.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
+    train.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the report as JSON")
 
     bench = sub.add_parser("bench", help="performance: latency, build time, cold start, memory, HTTP load")
     _common(bench)
@@ -224,6 +232,21 @@ def qa_command(args, embedder) -> int:
     return 0
 
 
+def train_ranker_command(args, embedder) -> int:
+    from . import train_ranker
+    from .paths import SQUAD_DIR
+    from .qa_data import load_qa_set
+    from .reports import command_line, run_info
+
+    data = load_qa_set(args.data_dir or SQUAD_DIR, args.splits_file)
+    result = train_ranker.train(data, embedder, progress=_say)
+    paths = train_ranker.save(result, args.models)
+    info = run_info(command_line())
+    _emit(args, "train-ranker", ({**info, **result.report}, train_ranker.report_markdown(result, info), {}))
+    _say("models written: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
 def bench_command(args, embedder) -> int:
     from . import bench
     from .gold import load_gold
@@ -251,6 +274,7 @@ COMMANDS = {
     "tune": tune_command,
     "beir": beir_command,
     "qa": qa_command,
+    "train-ranker": train_ranker_command,
     "bench": bench_command,
 }
 

@@ -23,6 +23,9 @@ CONFIGS: list[tuple[str, dict]] = [
     ("hybrid weighted 0.3", {"mode": "hybrid", "fusion": "weighted", "dense_weight": 0.3}),
     ("hybrid weighted 0.5", {"mode": "hybrid", "fusion": "weighted", "dense_weight": 0.5}),
     ("hybrid weighted 0.7", {"mode": "hybrid", "fusion": "weighted", "dense_weight": 0.7}),
+    ("hybrid zscore 0.3", {"mode": "hybrid", "fusion": "zscore", "dense_weight": 0.3}),
+    ("hybrid zscore 0.5", {"mode": "hybrid", "fusion": "zscore", "dense_weight": 0.5}),
+    ("hybrid zscore 0.7", {"mode": "hybrid", "fusion": "zscore", "dense_weight": 0.7}),
 ]
 TABLE_METRICS = [
     "passage_recall@1",

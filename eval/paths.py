@@ -9,6 +9,8 @@ EVAL_DIR = Path(__file__).resolve().parent
 REPO_ROOT = EVAL_DIR.parent
 GOLD_PATH = EVAL_DIR / "data" / "gold.jsonl"
 BASELINE_PATH = EVAL_DIR / "baseline.json"
+# The public QA data the ranker and the abstention classifier learn from (beside the repository).
+SQUAD_DIR = REPO_ROOT.parent / "shared" / "datasets" / "squad2" / "dev-corpus"
 
 
 def cache_dir() -> Path:

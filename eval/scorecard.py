@@ -93,7 +93,7 @@ def report(card: Scorecard, info: dict, items: list[GoldItem]) -> tuple[dict, st
 
 Command: `{info['command']}` ({info['created']}).
 Index: {card.index['passages']} passages of at most {card.index['chunker']['max_words']} words, model {card.index['model']}.
-Settings: mode {card.settings['mode']}, fusion {card.settings['fusion']}, dense weight {card.settings['dense_weight']}, threshold {card.settings['threshold']}.
+Settings: mode {card.settings['mode']}, fusion {card.settings['fusion']}, dense weight {card.settings['dense_weight']}, abstention threshold {card.settings['answer_threshold'] or "the model's operating point"}.
 
 ## Questions
 

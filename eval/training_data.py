@@ -57,9 +57,16 @@ def window_hits(index, windows, ids: np.ndarray, item: QAItem) -> tuple[np.ndarr
     return hit, minimal
 
 
+def search_query(item: QAItem) -> str:
+    """What the chatbot searches for the item: a follow-up resolved against its history."""
+    from chatbot.followup import resolve
+
+    return resolve(item.question, list(item.history)) if item.history else item.question
+
+
 def ask_for_training(bot, item: QAItem, vector: np.ndarray, present: bool) -> Asked:
     """The chatbot's evidence for one question (its own retrieval, candidates and features)."""
-    evidence = bot.evidence(item.question, vector)
+    evidence = bot.evidence(search_query(item), vector)
     hit, minimal = window_hits(bot.index, bot.windows, evidence.windows, item) if present else (
         np.zeros(len(evidence.windows), dtype=bool),
         np.zeros(len(evidence.windows), dtype=bool),
@@ -69,7 +76,7 @@ def ask_for_training(bot, item: QAItem, vector: np.ndarray, present: bool) -> As
 
 def collect(bot, items: list[QAItem], encoder, present: bool = True, progress=None) -> list[Asked]:
     say = progress or (lambda message: None)
-    vectors = encoder.encode([i.question for i in items]) if items else np.zeros((0, 384), dtype=np.float32)
+    vectors = encoder.encode([search_query(i) for i in items]) if items else np.zeros((0, 384), dtype=np.float32)
     asked = []
     for n, (item, vector) in enumerate(zip(items, vectors, strict=True), 1):
         asked.append(ask_for_training(bot, item, vector, present))

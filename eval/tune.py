@@ -7,9 +7,11 @@ Quotes are comparable across passage sizes; passage metrics are not (bigger pass
 ranking easier). Ties go to the value nearest the current default: the dev half is small (one
 question is 0.017), so a default moves only on a strict gain.
 
-Stage 2 picks the abstention threshold for that choice by the mean of the answer hit@3 (an
-abstention is a miss) and the F1 of no_answer on out-of-scope/unanswerable against answerable
-questions; the middle of the best plateau wins.
+Stage 2 sweeps the abstention classifier's threshold on dev for that choice, scored by the mean
+of the answer hit@3 (an abstention is a miss) and the F1 of no_answer on out-of-scope/unanswerable
+against answerable questions. It chooses nothing: the operating point is the one
+`python -m eval train-ranker` chose on its tune articles (chatbot/models/abstention.json), marked
+on the chart, and the sweep shows how the gold dev half sees it.
 
 >>> result = tune(Embedder(), load_gold())
 """
@@ -26,8 +28,8 @@ from .outcomes import GoldRun, run_gold
 from .reports import line_chart, markdown_table
 
 CHUNK_SIZES = (60, 90, 120, 180)
-THRESHOLDS = tuple(round(0.2 + 0.025 * i, 3) for i in range(21))  # 0.20 … 0.70
-NO_ABSTENTION = -1.0  # below any evidence score: every retrieval answers
+THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))  # 0.05 … 0.95
+NO_ABSTENTION = 0.0  # no probability is below it: every retrieval answers
 ANSWER_KINDS = ("answerable", "followup")
 
 
@@ -92,7 +94,7 @@ def tune(
         folder = build_corpus_family(embedder, words)
         bots[words] = Chatbot(load_index(folder), embedder)
         for name, overrides in configs:
-            settings = replace(defaults, **overrides, threshold=NO_ABSTENTION)
+            settings = replace(defaults, **overrides, answer_threshold=NO_ABSTENTION)
             metrics = scores(run_gold(bots[words].with_settings(settings), ranked_dev))
             stage1.append(
                 {"max_words": words, "config": name, "overrides": overrides, "passages": len(bots[words].index.chunks),
@@ -111,15 +113,12 @@ def tune(
     chosen_retrieval = replace(defaults, **best["overrides"])
     stage2 = []
     for threshold in thresholds:
-        settings = replace(chosen_retrieval, threshold=threshold)
+        settings = replace(chosen_retrieval, answer_threshold=threshold)
         metrics = scores(run_gold(bots[words].with_settings(settings), dev))
         stage2.append({"threshold": threshold, "metrics": metrics, "objective": threshold_objective(metrics)})
         say(f"stage 2: threshold {threshold}: {stage2[-1]['objective']:.3f}")
-    top = max(r["objective"] for r in stage2)
-    # Among the best, the middle of the plateau: the safest against a shift of the score scale.
-    plateau = [r["threshold"] for r in stage2 if r["objective"] == top]
-    threshold = plateau[len(plateau) // 2]
-    chosen_settings = replace(chosen_retrieval, threshold=threshold)
+    operating_point = bots[words].abstainer.meta["threshold"]
+    chosen_settings = chosen_retrieval
     if default_words not in bots:
         bots[default_words] = Chatbot(load_index(build_corpus_family(embedder, default_words)), embedder)
     final = {
@@ -129,7 +128,7 @@ def tune(
     return TuneResult(
         stage1=stage1,
         stage2=stage2,
-        chosen={"max_words": words, "config": best["config"], "threshold_plateau": plateau, "settings": chosen_settings.to_dict()},
+        chosen={"max_words": words, "config": best["config"], "operating_point": operating_point, "settings": chosen_settings.to_dict()},
         current={"max_words": default_words, "settings": defaults.to_dict()},
         final=final,
     )
@@ -167,8 +166,8 @@ def report(result: TuneResult, info: dict) -> tuple[dict, str, dict]:
         [
             [label, split, *(result.final[key][split][m] for m in FINAL_METRICS)]
             for key, label in (
-                ("current", f"current ({current['max_words']} words, {current['settings']['mode']} {current['settings']['fusion']} {current['settings']['dense_weight']}, threshold {current['settings']['threshold']})"),
-                ("chosen", f"chosen ({chosen['max_words']} words, {chosen['config']}, threshold {chosen['settings']['threshold']})"),
+                ("current", f"current ({current['max_words']} words, {current['settings']['mode']} {current['settings']['fusion']} {current['settings']['dense_weight']})"),
+                ("chosen", f"chosen ({chosen['max_words']} words, {chosen['config']})"),
             )
             for split in ("dev", "test")
         ],
@@ -179,7 +178,7 @@ Command: `{info['command']}` ({info['created']}).
 
 **Chosen on dev:** passages of at most **{chosen['max_words']} words**, **{chosen['config']}**
 (mode {chosen['settings']['mode']}, fusion {chosen['settings']['fusion']}, dense weight {chosen['settings']['dense_weight']}),
-abstention threshold **{chosen['settings']['threshold']}** (dev plateau: {', '.join(str(t) for t in chosen['threshold_plateau'])}).
+with the abstention classifier's operating point {chosen['operating_point']} (chosen by `python -m eval train-ranker`).
 
 ## Chosen against current, dev and test
 
@@ -195,11 +194,11 @@ for reference only (it is not comparable across passage sizes).
 
 {s1}
 
-## Stage 2: abstention threshold (dev)
+## Stage 2: the abstention classifier's threshold as the dev half sees it
 
 Objective: mean of answer hit@3 (answerable and follow-up questions; an abstention is a miss)
-and the F1 of no_answer (out-of-scope and unanswerable against answerable questions); the middle
-of the best plateau is chosen.
+and the F1 of no_answer (out-of-scope and unanswerable against answerable questions). Nothing is
+chosen here: the operating point comes from the train-ranker tune articles.
 
 {s2}
 """
@@ -231,5 +230,5 @@ def _threshold_chart(result: TuneResult):
             "objective": [r["objective"] for r in result.stage2],
         },
         bold="objective",
-        mark_x=result.chosen["settings"]["threshold"],
+        mark_x=result.chosen["operating_point"],
     )

@@ -105,3 +105,16 @@ def test_choose_takes_the_best_windows_that_do_not_overlap():
     taken = [(int(windows.first[w]), int(windows.last[w])) for w, _ in chosen]
     assert all(a2 > b1 or a1 > b2 for i, (a1, b1) in enumerate(taken) for a2, b2 in taken[i + 1 :])
     assert len(choose(windows, ids, probabilities, max_quotes=3, min_share=0.99)) == 1
+
+
+def test_a_question_of_the_document_is_quoted_only_with_its_answer():
+    text = (
+        "Ketamine\n\nKetamine blocks NMDA receptors. But how does that ease pain?\n\n"
+        "Is it safe? Most patients tolerate it well in a clinic.\n"
+    )
+    table, _, sentences = table_of(text)
+    assert sentences[1] == "But how does that ease pain?" and table.flags[1] & SentenceFlag.QUESTION
+    windows = windows_of(table)
+    everything = spans(windows, range(len(windows)))
+    assert all(last not in (1, 2) for _, last in everything)  # never ending on a question
+    assert (2, 3) in everything  # "Is it safe?" with its answer

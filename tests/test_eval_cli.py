@@ -44,7 +44,7 @@ def test_beir_indexes_through_the_indexer_and_scores_every_mode(beir_dir, tmp_pa
     assert main(["beir", str(beir_dir), "--mode", "all", "--json", "--reports", str(reports)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["documents"] == 4 and data["queries"] == 3 and data["dropped_documents"] == []
-    assert [r["config"] for r in data["rows"]] == ["bm25", "dense", "hybrid rrf", "hybrid weighted"]
+    assert [r["config"] for r in data["rows"]] == ["bm25", "dense", "hybrid rrf", "hybrid weighted", "hybrid zscore"]
     for row in data["rows"]:
         assert row["ndcg@10"] == 1.0 and row["recall@100"] == 1.0 and row["mrr@10"] == 1.0, row
     assert {p.name for p in reports.iterdir()} == {"beir-tiny.json", "beir-tiny.md", "beir-tiny.png"}

@@ -1,0 +1,304 @@
+"""`python -m eval train-ranker`: train the quote ranker and the abstention classifier on public
+QA data (SQuAD 2.0 dev articles, split by article: eval/data/squad2-splits.json), choose their
+operating points on the tune articles, and write chatbot/models/{ranker,abstention}.{npz,json}
+with what they were trained on and how well they did. Deterministic: the same data and code give
+the same models.
+
+How:
+1. The train articles are split in two halves, A and B; each half, and the tune articles, are
+   indexed through the indexer. Every question of a half is asked of its own half's index through
+   the chatbot's own evidence gathering (candidate windows and their features); answerable ones
+   label each window hit / not hit (eval qa's rule).
+2. Absent-subject probes: questions of half B asked of index A and the other way round, train
+   questions asked of the tune index and of the index of corpus/ — the documents do not cover them.
+3. The ranker (an MLP on the window features) learns which windows hit, from both halves. A
+   length penalty (log-odds per extra sentence) is chosen on tune: the largest that costs at most
+   LENGTH_TOLERANCE of top-quote hit@1, so that quotes are no longer than they need to be.
+4. The abstention classifier (logistic regression on the answerability features) learns whether
+   the best quote hits, from rankings it did not see in training (each half's questions ranked by
+   the ranker trained on the other half). Its threshold is chosen on tune: the highest whose false
+   abstention (answerable tune questions refused) stays within MAX_FALSE_ABSTENTION.
+5. The gold set's dev half (questions about corpus/, asked of its index; follow-ups resolved as
+   the chatbot resolves them) joins both trainings, each of its questions weighing GOLD_WEIGHT
+   SQuAD questions: Wikipedia has no headings, lists or questions of its own, so only these
+   teach the models what such web pages look like. The gold test half stays untouched.
+
+>>> result = train(load_qa_set("../shared/datasets/squad2/dev-corpus"), Embedder())
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from indexer import Embedder
+
+from .errors import EvalError
+from .qa_data import QAItem, QASet
+from .training_data import Asked, collect
+
+SEED = 13
+ABSENT_PER_INDEX = 1500  # absent-subject probes asked of each index
+LENGTH_TOLERANCE = 0.01  # top-quote hit@1 the length penalty may cost on tune
+MAX_FALSE_ABSTENTION = 0.03  # answerable tune questions the abstention threshold may refuse
+RANKER_HIDDEN = (32,)
+GOLD_WEIGHT = 20.0
+PENALTIES = tuple(round(0.1 * i, 1) for i in range(0, 21))  # log-odds per extra sentence
+
+
+@dataclass
+class TrainResult:
+    ranker: object  # chatbot.learned.Classifier
+    abstainer: object
+    report: dict = field(default_factory=dict)
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sample(items: list[QAItem], k: int, seed: int) -> list[QAItem]:
+    rng = random.Random(seed)
+    return sorted(rng.sample(items, min(k, len(items))), key=lambda i: i.id)
+
+
+def _bot(documents, family: str, embedder, encoder):
+    from chatbot import Chatbot
+    from indexer import load_index
+
+    from .indexes import build_family_index, index_settings
+
+    folder, _ = build_family_index(documents, family, index_settings(), embedder)
+    return Chatbot(load_index(folder), encoder)
+
+
+def fit_classifier(name: str, X: np.ndarray, y: np.ndarray, weight: np.ndarray, hidden: tuple[int, ...], meta: dict):
+    """A scikit-learn model (an MLP, or logistic regression when `hidden` is empty) fitted on
+    standardised features, as a chatbot.learned.Classifier."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    from chatbot.learned import Classifier
+
+    scaler = StandardScaler().fit(X)
+    Xs = scaler.transform(X)
+    if hidden:
+        model = MLPClassifier(hidden, max_iter=200, early_stopping=True, random_state=SEED).fit(Xs, y, sample_weight=weight)
+        layers = tuple((np.asarray(w), np.asarray(b)) for w, b in zip(model.coefs_, model.intercepts_, strict=True))
+    else:
+        model = LogisticRegression(max_iter=5000, random_state=SEED).fit(Xs, y, sample_weight=weight)
+        layers = ((model.coef_.T.copy(), model.intercept_.copy()),)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    return Classifier(name, tuple(meta.pop("features")), scaler.mean_.copy(), scale, layers, meta)
+
+
+def ranking_rows(asked: list[Asked], weight: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X, y, sample weight) of every candidate window of the answerable questions asked of their
+    own index whose candidates hold at least one hit (the others teach nothing about which is
+    right). Each question weighs `weight` in all, whatever its number of candidates."""
+    chosen = [a for a in asked if a.present and a.item.kind == "answerable" and a.hits.any()]
+    if not chosen:
+        raise EvalError("no answerable question with a hitting candidate to train the ranker on")
+    weights = [np.full(len(a.hits), weight * _MEAN_CANDIDATES / len(a.hits)) for a in chosen]
+    return np.concatenate([a.features for a in chosen]), np.concatenate([a.hits for a in chosen]), np.concatenate(weights)
+
+
+_MEAN_CANDIDATES = 60.0  # scale of the per-window weights above (a typical candidate count)
+
+
+def _joined(*parts: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+
+
+def top_hits(ranker, asked: list[Asked], penalty: float) -> tuple[float, float]:
+    """(hit@1, mean sentences) of the best window per answerable question, with a length penalty."""
+    from chatbot.features import WINDOW_FEATURES, penalised
+
+    hits, sizes = [], []
+    size = WINDOW_FEATURES.index("size")
+    for a in asked:
+        if a.item.kind != "answerable" or not a.present or not len(a.features):
+            continue
+        best = int(np.argmax(penalised(ranker.logits(a.features), a.features, penalty)))
+        hits.append(bool(a.hits[best]))
+        sizes.append(float(a.features[best, size]))
+    return (float(np.mean(hits)) if hits else 0.0, float(np.mean(sizes)) if sizes else 0.0)
+
+
+def answerability_rows(
+    ranker, asked: list[Asked], penalty: float, weight: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """(X, y, sample weight, kind) per question: the answerability features once `ranker` has
+    scored its windows; y is whether the best window hits; kind is answerable, unanswerable or absent."""
+    from chatbot.features import penalised
+
+    X, y, kinds = [], [], []
+    for a in asked:
+        scores = penalised(ranker.logits(a.features), a.features, penalty) if len(a.features) else np.zeros(0)
+        X.append(a.evidence.answerability(scores))
+        y.append(bool(len(scores)) and bool(a.hits[int(np.argmax(scores))]))
+        kinds.append("absent" if not a.present else a.item.kind)
+    return np.array(X), np.array(y), np.full(len(y), weight), kinds
+
+
+def choose_threshold(probabilities: np.ndarray, kinds: list[str]) -> tuple[float, dict]:
+    """The highest threshold whose false abstention on answerable questions is at most
+    MAX_FALSE_ABSTENTION, and the refusal rates it gives."""
+    kinds_array = np.array(kinds)
+    answerable = probabilities[kinds_array == "answerable"]
+    candidates = np.unique(np.round(probabilities, 4))
+    best = 0.0
+    for threshold in candidates:
+        if (answerable < threshold).mean() <= MAX_FALSE_ABSTENTION:
+            best = float(threshold)
+    return best, refusal_rates(probabilities, kinds_array, best)
+
+
+def refusal_rates(probabilities: np.ndarray, kinds: np.ndarray, threshold: float) -> dict:
+    return {
+        f"{kind}_refused": round(float((probabilities[kinds == kind] < threshold).mean()), 4)
+        for kind in ("answerable", "unanswerable", "absent")
+        if (kinds == kind).any()
+    }
+
+
+def train(qa: QASet, embedder: Embedder, progress=None, absent_per_index: int = ABSENT_PER_INDEX) -> TrainResult:
+    """Collect, train, choose operating points; returns the two models and a report."""
+    import sklearn
+
+    from chatbot.features import ANSWERABILITY_FEATURES, WINDOW_FEATURES
+    from indexer.reading import read_corpus
+
+    from .cached_encoder import CachedEncoder
+    from .indexes import corpus_documents
+    from .qa_data import gold_set
+
+    say = progress or (lambda message: None)
+    for split in ("train", "tune"):
+        qa.files_of(split)  # a clear error when the set has no such split
+    train_files = sorted(qa.files_of("train"))
+    halves = {"A": set(train_files[: len(train_files) // 2 + 1]), "B": set(train_files[len(train_files) // 2 + 1 :])}
+    documents, _ = read_corpus(qa.corpus)
+    by_name = {Path(d.file).name: d for d in documents}
+    encoder = CachedEncoder(embedder)
+    say("encoding the questions")
+    encoder.warm([i.question for i in qa.items])
+    bots = {
+        name: _bot([by_name[f] for f in sorted(files)], f"train-ranker-{name}", embedder, encoder)
+        for name, files in (*halves.items(), ("tune", qa.files_of("tune")))
+    }
+    corpus_docs, _ = corpus_documents()
+    bots["corpus"] = _bot(corpus_docs, "train-ranker-corpus", embedder, encoder)
+
+    def questions(files) -> list[QAItem]:
+        return [i for i in qa.items if i.article in files]
+
+    train_questions = questions(set(train_files))
+    gold_dev = gold_set().select("dev")
+    encoder.warm([i.question for i in gold_dev])
+    asked: dict[tuple[str, str], list[Asked]] = {}
+    plan = [
+        ("A", "present", questions(halves["A"]), True),
+        ("B", "present", questions(halves["B"]), True),
+        ("tune", "present", questions(qa.files_of("tune")), True),
+        ("A", "absent", _sample([i for i in questions(halves["B"]) if i.kind == "answerable"], absent_per_index, 1), False),
+        ("B", "absent", _sample([i for i in questions(halves["A"]) if i.kind == "answerable"], absent_per_index, 2), False),
+        ("tune", "absent", _sample([i for i in train_questions if i.kind == "answerable"], absent_per_index, 3), False),
+        ("corpus", "absent", _sample([i for i in train_questions if i.kind == "answerable"], absent_per_index, 4), False),
+        ("corpus", "gold dev", gold_dev, True),
+    ]
+    for index_name, kind, items, present in plan:
+        say(f"asking {len(items)} questions of the {index_name} index ({kind})")
+        asked[index_name, kind] = collect(bots[index_name], items, encoder, present=present, progress=say)
+
+    model = {"name": embedder.info.name, "fingerprint": embedder.info.fingerprint}
+    data = {
+        "dataset": str(qa.corpus.parent),
+        "questions_sha256": _fingerprint(qa.corpus.parent / "questions.jsonl"),
+        "train_articles": train_files,
+        "tune_articles": sorted(qa.files_of("tune")),
+        "gold_dev": {"file": "eval/data/gold.jsonl", "questions": len(gold_dev), "weight": GOLD_WEIGHT},
+    }
+    common = {"embedding_model": model, "training_data": data, "sklearn": sklearn.__version__, "seed": SEED}
+
+    say("training the ranker (and one per half, for the abstention classifier's training rankings)")
+    gold = ranking_rows(asked["corpus", "gold dev"], GOLD_WEIGHT)
+    X, y, weight = _joined(ranking_rows(asked["A", "present"] + asked["B", "present"]), gold)
+    ranker = fit_classifier("ranker", X, y, weight, RANKER_HIDDEN, {"features": WINDOW_FEATURES, **common})
+    by_half = {
+        half: fit_classifier(
+            f"ranker-{half}", *_joined(ranking_rows(asked[half, "present"]), gold), RANKER_HIDDEN, {"features": WINDOW_FEATURES}
+        )
+        for half in ("A", "B")
+    }
+    tune_present = asked["tune", "present"]
+    unpenalised = top_hits(ranker, tune_present, 0.0)[0]
+    penalty = max(p for p in PENALTIES if top_hits(ranker, tune_present, p)[0] >= unpenalised - LENGTH_TOLERANCE)
+    tune_hit, tune_sentences = top_hits(ranker, tune_present, penalty)
+    ranker.meta.update(
+        length_penalty=penalty,
+        tune={"hit@1": round(tune_hit, 4), "hit@1_without_penalty": round(unpenalised, 4), "mean_sentences": round(tune_sentences, 2)},
+        training_rows=int(len(y)),
+        positives=int(y.sum()),
+        gold_dev_hit_in_sample=round(top_hits(ranker, asked["corpus", "gold dev"], penalty)[0], 4),
+    )
+
+    say("training the abstention classifier")
+    other = {"A": by_half["B"], "B": by_half["A"]}  # rank each half's questions with the other half's ranker
+    parts = [
+        answerability_rows(other["A"], asked["A", "present"], penalty),
+        answerability_rows(other["B"], asked["B", "present"], penalty),
+        answerability_rows(by_half["A"], asked["A", "absent"], penalty),  # half B's questions
+        answerability_rows(by_half["B"], asked["B", "absent"], penalty),
+        answerability_rows(ranker, asked["corpus", "absent"], penalty),
+        # In-sample rankings (the ranker learnt from these questions), but the only ones of web pages.
+        answerability_rows(ranker, asked["corpus", "gold dev"], penalty, GOLD_WEIGHT),
+    ]
+    Xa, ya, wa = _joined(*(p[:3] for p in parts))
+    abstainer = fit_classifier("abstention", Xa, ya, wa, (), {"features": ANSWERABILITY_FEATURES, **common})
+    Xt, _, _, kinds = answerability_rows(ranker, asked["tune", "present"] + asked["tune", "absent"], penalty)
+    threshold, rates = choose_threshold(abstainer.probability(Xt), kinds)
+    abstainer.meta.update(threshold=threshold, max_false_abstention=MAX_FALSE_ABSTENTION, tune=rates, training_rows=int(len(ya)))
+    report = {
+        "ranker": {k: v for k, v in ranker.meta.items() if k not in ("training_data",)},
+        "abstention": {k: v for k, v in abstainer.meta.items() if k not in ("training_data",)},
+        "questions_asked": {f"{i} {k}": len(v) for (i, k), v in asked.items()},
+        "training_data": data,
+    }
+    return TrainResult(ranker, abstainer, report)
+
+
+def report_markdown(result: TrainResult, info: dict) -> str:
+    r, a = result.report["ranker"], result.report["abstention"]
+    data = result.report["training_data"]
+    asked = "\n".join(f"- {name}: {n}" for name, n in result.report["questions_asked"].items())
+    return f"""# Training the quote ranker and the abstention classifier
+
+Command: `{info['command']}` ({info['created']}).
+Data: {data['dataset']} (questions.jsonl sha256 `{data['questions_sha256'][:16]}…`); trained on
+{len(data['train_articles'])} articles, operating points chosen on {len(data['tune_articles'])} tune articles
+({', '.join(data['tune_articles'])}). The report articles played no part.
+
+Questions asked:
+{asked}
+
+**Ranker** ({r['training_rows']:,} candidate windows, {r['positives']:,} hits): on tune, top-quote hit@1
+{r['tune']['hit@1']} with a length penalty of {r['length_penalty']} log-odds per extra sentence
+({r['tune']['hit@1_without_penalty']} without it; {r['tune']['mean_sentences']} sentences per top quote).
+
+**Abstention** ({a['training_rows']:,} questions): threshold {a['threshold']} (false abstention on tune at most
+{a['max_false_abstention']}); on tune it refuses: {', '.join(f'{k} {v}' for k, v in a['tune'].items())}.
+"""
+
+
+def save(result: TrainResult, folder: Path | None = None) -> list[Path]:
+    from chatbot.learned import MODELS_DIR
+
+    folder = folder or MODELS_DIR
+    return result.ranker.save(folder) + result.abstainer.save(folder)
+
