@@ -23,6 +23,7 @@ QUESTION_WORDS = {
     "not", "no", "yes", "ok", "okay", "thanks", "thank", "really", "just", "again", "mean", "means",
     "during", "after", "before", "since", "until", "between", "through", "without", "within", "over",
     "under", "per", "via", "while", "because", "though", "although", "whether", "its", "their",
+    "according",
 }
 # Words that ask about an aspect of a subject but name none themselves.
 GENERIC = {
@@ -47,6 +48,7 @@ BRIDGING = {
 }
 DEFINITE = {"the", "this", "that", "these", "those"}
 POSSESSIVES = {"its", "their", "his", "her"}
+PLURAL_POINTERS = {"they", "them", "their", "theirs", "these", "those"}
 DEMONSTRATIVES = {"this", "that", "these", "those"}
 ELLIPSIS = re.compile(r"^\s*(?:and|but|or|also|what about|how about|what else|and what about|same for)\b", re.I)
 # "Is it safe to ...": "it" points forward, not to the conversation.
@@ -64,6 +66,7 @@ MAX_SUBJECT_WORDS = 6
 class Turn:
     query: str  # the question as searched
     subject: str  # the words naming what it is about ("" when none)
+    things: tuple[str, ...] = ()  # every run of naming words, the subject first (for "them")
 
 
 def words(text: str) -> list[str]:
@@ -75,16 +78,26 @@ def _content(tokens: list[str]) -> list[int]:
     return [i for i, w in enumerate(tokens) if w.lower().replace("’", "'") not in QUESTION_WORDS | PRONOUNS | DEMONSTRATIVES]
 
 
-def subject_of(text: str) -> str:
-    """The span naming what a question is about: "What are the side effects of ketamine therapy?"
-    -> "ketamine therapy" (generic aspect words like "side effects" are not a subject)."""
+def named_runs(text: str) -> list[str]:
+    """Runs of naming words, as written: "Can a lack of vitamin D cause body pain?" -> ["lack of
+    vitamin D", "body pain"] ("of" may join two naming words; generic aspect words split runs)."""
     tokens = words(text)
     named = [i for i in _content(tokens) if tokens[i].lower() not in GENERIC]
-    if not named:
-        return ""
-    if named[-1] - named[0] == len(named) - 1:  # one run of naming words: keep it as written
-        return text[_span(text, tokens, named[0], named[-1])]
-    return " ".join(tokens[i] for i in named[:MAX_SUBJECT_WORDS])
+    runs: list[list[int]] = []
+    for i in named:
+        joined = runs and (i == runs[-1][-1] + 1 or (i == runs[-1][-1] + 2 and tokens[i - 1].lower() == "of"))
+        if joined:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [text[_span(text, tokens, run[0], run[-1])] for run in runs if len(run) <= MAX_SUBJECT_WORDS]
+
+
+def subject_of(text: str) -> str:
+    """The words naming what a question is about, its first run of naming words: "What are the
+    side effects of ketamine therapy?" -> "ketamine therapy"."""
+    runs = named_runs(text)
+    return runs[0] if runs else ""
 
 
 def _span(text: str, tokens: list[str], first: int, last: int) -> slice:
@@ -145,28 +158,32 @@ def _replace_anaphor(question: str, subject: str) -> str:
 
 def step(question: str, previous: Turn | None) -> Turn:
     """The turn a question makes, given the turn before it."""
-    own_subject = subject_of(question)
+    things = tuple(named_runs(question))
+    own_subject = things[0] if things else ""
     if previous is None or not previous.subject:
-        return Turn(question, own_subject)
+        return Turn(question, own_subject, things)
     tokens = words(question)
     anaphor = _anaphor(tokens, question)
     if anaphor is not None:
+        pointer = tokens[anaphor].lower().replace("’", "'")
+        # "How should I treat them?" after "Does donating blood leave bruises?": the plural thing.
+        plural = [t for t in previous.things if t.endswith("s")] if pointer in PLURAL_POINTERS else []
+        meant = plural[-1] if plural else previous.subject
         # "Is an epidural one of them?" names its own subject for what follows; "How long do its
         # flare ups last?" (a possessive) is still about the previous one.
-        possessive = tokens[anaphor].lower().replace("’", "'") in POSSESSIVES
-        kept = previous.subject if possessive else (_subject_besides(question, anaphor) or previous.subject)
-        return Turn(_replace_anaphor(question, previous.subject), kept)
+        own = "" if pointer in POSSESSIVES else _subject_besides(question, anaphor)
+        return Turn(_replace_anaphor(question, meant), own or meant, (own,) if own else (meant,))
     definite = _definite_reference(tokens, previous.subject)
     if definite is not None and not _names_something_else(tokens, definite):
-        return Turn(_resolve_definite(question, definite, previous.subject), previous.subject)
+        return Turn(_resolve_definite(question, definite, previous.subject), previous.subject, previous.things)
     if not is_dependent(question):
-        return Turn(question, own_subject or previous.subject)
+        return Turn(question, own_subject or previous.subject, things or previous.things)
     if own_subject and ELLIPSIS.search(question) and previous.subject in previous.query:
         # "What about rosacea?" after "How long do dermatographism's flare ups last?"
-        return Turn(previous.query.replace(previous.subject, own_subject, 1), own_subject)
+        return Turn(previous.query.replace(previous.subject, own_subject, 1), own_subject, things)
     if not _content(tokens):  # "Why?", "How?"
-        return Turn(f"{previous.query} {question}", previous.subject)
-    return Turn(f"{question.rstrip(' ?')} ({previous.subject})?", previous.subject)
+        return Turn(f"{previous.query} {question}", previous.subject, previous.things)
+    return Turn(f"{question.rstrip(' ?')} ({previous.subject})?", previous.subject, previous.things)
 
 
 def _subject_besides(question: str, anaphor: int) -> str:

@@ -20,6 +20,12 @@ CASES = [
     (["What is a nerve block?"], "How long does the procedure take?", "How long does the procedure (nerve block) take?"),
     (["What is tactile allodynia?"], "What does the name literally mean?", "What does the name (tactile allodynia) literally mean?"),
     (["What happens during an IV ketamine infusion?"], "Does the infusion hurt?", "Does IV ketamine infusion hurt?"),
+    # a plural pointer takes the plural thing the previous question named
+    (["Does donating blood leave bruises?"], "How should I treat them?", "How should I treat bruises?"),
+    # the subject is the first run of naming words ("of" may join them), not every word named
+    (["Can a lack of vitamin D cause body pain?"], "What are the signs of it?", "What are the signs of lack of vitamin D?"),
+    (["What causes fibromyalgia according to the American College of Rheumatology?"], "And what has it been called?",
+     "And what has fibromyalgia been called?"),
     # prepositions are not part of a subject
     (["What happens during an IV ketamine infusion?"], "Can you wake up in the middle of it?", "Can you wake up in the middle of IV ketamine infusion?"),
 ]
