@@ -167,11 +167,10 @@ def refusal_rates(probabilities: np.ndarray, kinds: np.ndarray, threshold: float
     }
 
 
-def train(qa: QASet, embedder: Embedder, progress=None, absent_per_index: int = ABSENT_PER_INDEX) -> TrainResult:
-    """Collect, train, choose operating points; returns the two models and a report."""
-    import sklearn
-
-    from chatbot.features import ANSWERABILITY_FEATURES, WINDOW_FEATURES
+def collect_questions(
+    qa: QASet, embedder: Embedder, progress=None, absent_per_index: int = ABSENT_PER_INDEX
+) -> dict[tuple[str, str], list[Asked]]:
+    """Every question asked of its index, as steps 1, 2 and 5 describe: {(index, kind): asked}."""
     from indexer.reading import read_corpus
 
     from .cached_encoder import CachedEncoder
@@ -215,7 +214,24 @@ def train(qa: QASet, embedder: Embedder, progress=None, absent_per_index: int = 
     for index_name, kind, items, present in plan:
         say(f"asking {len(items)} questions of the {index_name} index ({kind})")
         asked[index_name, kind] = collect(bots[index_name], items, encoder, present=present, progress=say)
+    return asked
 
+
+def train(qa: QASet, embedder: Embedder, progress=None, absent_per_index: int = ABSENT_PER_INDEX) -> TrainResult:
+    """Collect, train, choose operating points; returns the two models and a report."""
+    asked = collect_questions(qa, embedder, progress, absent_per_index)
+    return fit_models(qa, embedder, asked, progress)
+
+
+def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[Asked]], progress=None) -> TrainResult:
+    """Steps 3 and 4 on the collected questions."""
+    import sklearn
+
+    from chatbot.features import ANSWERABILITY_FEATURES, WINDOW_FEATURES
+
+    say = progress or (lambda message: None)
+    train_files = sorted(qa.files_of("train"))
+    gold_dev = asked["corpus", "gold dev"]
     model = {"name": embedder.info.name, "fingerprint": embedder.info.fingerprint}
     data = {
         "dataset": str(qa.corpus.parent),
