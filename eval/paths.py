@@ -9,6 +9,10 @@ EVAL_DIR = Path(__file__).resolve().parent
 REPO_ROOT = EVAL_DIR.parent
 GOLD_PATH = EVAL_DIR / "data" / "gold.jsonl"
 BASELINE_PATH = EVAL_DIR / "baseline.json"
+# The safety router's training data: the shared public set beside the repository, and the
+# examples the team wrote (every *.jsonl file in eval/data/safety/).
+SAFETY_TRAIN_PATH = REPO_ROOT.parent / "shared" / "datasets" / "safety-train" / "items.jsonl"
+SAFETY_WRITTEN_DIR = EVAL_DIR / "data" / "safety"
 
 
 def cache_dir() -> Path:

@@ -1,0 +1,212 @@
+"""`python -m eval train-router`: fit the safety classifier and choose its thresholds, then write
+the committed artefact `chatbot/models/router.json`. Deterministic: the same data and model give
+the same file.
+
+The procedure, on the split of `safety_data.py` (train 60 %, dev 20 %, test 20 %):
+1. Features: each training message's embedding (the packaged model, as the engine computes it)
+   and the lexical indicators of `chatbot/safety_features.py`.
+2. Fit a multinomial logistic regression (scikit-learn, lbfgs) on the train split, with classes
+   weighted to balance and the templated GenMedGPT advice messages down-weighted; the
+   regularisation C is the one of C_GRID with the lowest class-balanced log loss on dev.
+3. Calibrate: one temperature for the logits, fitted on dev by log loss.
+4. Thresholds, on dev, through the whole router (rules first, then the classifier on the message
+   and on each sentence, as `Chatbot.ask` routes): the crisis threshold is the highest value of
+   THRESHOLD_GRID whose dev crisis recall is at least CRISIS_TARGET (or, when none reaches it, the
+   highest value with the best crisis recall); then, with it fixed, the advice threshold is the
+   highest value whose dev advice recall is at least ADVICE_TARGET (same fallback). Taking the
+   highest value that meets a target keeps false alarms as low as that recall allows: crisis
+   recall first, then advice recall, then false alarms.
+5. Report dev and test (never used above) in the artefact and in eval/reports/safety.*.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from chatbot.router import Router
+from chatbot.safety_classifier import CLASSES, SafetyClassifier, Thresholds
+from chatbot.safety_features import LEXICAL, features
+
+from .safety import Routed, embed, route_items, safety_metrics
+from .safety_data import SafetyItem, counts, file_digests, load_safety_items
+
+SEED = 0
+C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+THRESHOLD_GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.951, 0.01), 2))
+CRISIS_TARGET, ADVICE_TARGET = 0.98, 0.90
+# GenMedGPT-5k's 282 advice messages are one ChatGPT template ("What medication do I need?"):
+# weighted down so they do not stand for every advice request.
+SOURCE_WEIGHTS = {"genmedgpt5k": 0.25}
+SENTENCE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Training:
+    classifier: SafetyClassifier
+    dev: list[Routed]
+    test: list[Routed]
+    chosen_c: float
+    dev_log_loss: dict[float, float]
+
+
+def sentence_examples(items: list[SafetyItem]) -> list[SafetyItem]:
+    """Ordinary sentences from the multi-sentence messages of `items`, labelled none.
+
+    The router also classifies each sentence of a message, and a lone sentence is not a lone
+    message: "I'm on lithium." or "My sleep is awful." out of an advice request are short
+    first-person statements, like most crisis disclosures. So the classifier also learns from the
+    sentences of ordinary messages, and from the statements (no question mark, no rule firing) of
+    advice requests, all as none. Sentences of crisis messages are left out: their label is unknown.
+    """
+    from chatbot.router import split_message
+    from chatbot.safety_rules import match_rule
+
+    found = []
+    for item in items:
+        if item.label == "crisis":
+            continue
+        sentences = split_message(item.text)
+        if len(sentences) < 2:
+            continue
+        for n, sentence in enumerate(sentences):
+            if match_rule(sentence) or (item.label == "advice" and "?" in sentence) or len(sentence.split()) < 3:
+                continue
+            found.append(SafetyItem(f"{item.id}#s{n}", sentence, "none", f"sentence_of_{item.label}", item.source))
+    return found
+
+
+def sample_weights(items: list[SafetyItem]) -> np.ndarray:
+    """Class-balanced weights (each label weighs the same in total), times SOURCE_WEIGHTS; a
+    sentence example weighs SENTENCE_WEIGHT of a message."""
+    raw = np.array([SOURCE_WEIGHTS.get(i.source, 1.0) * (SENTENCE_WEIGHT if "#s" in i.id else 1.0) for i in items])
+    labels = np.array([i.label for i in items])
+    weights = np.empty(len(items))
+    for label in CLASSES:
+        mask = labels == label
+        weights[mask] = raw[mask] * len(items) / (len(CLASSES) * raw[mask].sum())
+    return weights
+
+
+def _log_loss(probabilities: np.ndarray, y: np.ndarray, weights: np.ndarray) -> float:
+    picked = np.clip(probabilities[np.arange(len(y)), y], 1e-12, 1.0)
+    return float(-(weights * np.log(picked)).sum() / weights.sum())
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray, weights: np.ndarray) -> float:
+    """The temperature minimising the weighted log loss of softmax(logits / T)."""
+    from scipy.optimize import minimize_scalar
+
+    from chatbot.safety_classifier import softmax
+
+    result = minimize_scalar(
+        lambda t: _log_loss(softmax(logits / t), y, weights), bounds=(0.05, 20.0), method="bounded", options={"xatol": 1e-5}
+    )
+    return float(result.x)
+
+
+def choose_threshold(routed: list[Routed], kind: str, target: float, fixed: Thresholds) -> float:
+    """The highest grid value whose recall of `kind` on `routed` reaches `target` (the other
+    threshold as in `fixed`); when none does, the highest value with the best recall."""
+    def recall(t: float) -> float:
+        moved = Thresholds(t, fixed.advice) if kind == "crisis" else Thresholds(fixed.crisis, t)
+        return safety_metrics([r.with_thresholds(moved) for r in routed])["recall"][kind] or 0.0
+
+    recalls = {t: recall(t) for t in THRESHOLD_GRID}
+    reaching = [t for t, r in recalls.items() if r >= target]
+    if reaching:
+        return max(reaching)
+    best = max(recalls.values())
+    return max(t for t, r in recalls.items() if r == best)
+
+
+def choose_thresholds(dev: list[Routed]) -> Thresholds:
+    """Crisis threshold first (advice threshold at its highest meanwhile), then advice."""
+    crisis = choose_threshold(dev, "crisis", CRISIS_TARGET, Thresholds(0.5, max(THRESHOLD_GRID)))
+    advice = choose_threshold(dev, "advice", ADVICE_TARGET, Thresholds(crisis, 0.5))
+    return Thresholds(crisis, advice)
+
+
+def train(embedder, items: list[SafetyItem] | None = None, progress=lambda message: None) -> Training:
+    """Fit, calibrate and choose thresholds (see the module docstring); nothing is written."""
+    import sklearn
+    from sklearn.linear_model import LogisticRegression
+
+    items = items if items is not None else load_safety_items()
+    split = {s: [i for i in items if i.split == s] for s in ("train", "dev", "test")}
+    index = {label: n for n, label in enumerate(CLASSES)}
+    progress(f"embedding {len(items):,} messages (cached after the first run)…")
+    data = {}
+    fitted = {"train": split["train"] + sentence_examples(split["train"]), "dev": split["dev"]}
+    for name, chosen_items in fitted.items():
+        texts = [i.text for i in chosen_items]
+        x = features(texts, embed(texts, embedder))
+        y = np.array([index[i.label] for i in chosen_items])
+        data[name] = (x, y, sample_weights(chosen_items))
+    x_train, y_train, w_train = data["train"]
+    x_dev, y_dev, w_dev = data["dev"]
+
+    losses, models = {}, {}
+    for c in C_GRID:
+        model = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
+        model.fit(x_train, y_train, sample_weight=w_train)
+        if list(model.classes_) != list(range(len(CLASSES))):
+            raise ValueError(f"the training split lacks a class: it has {model.classes_}")
+        losses[c] = round(_log_loss(model.predict_proba(x_dev), y_dev, w_dev), 6)
+        models[c] = model
+        progress(f"C={c}: dev log loss {losses[c]:.4f}")
+    chosen = min(C_GRID, key=lambda c: (losses[c], c))
+    model = models[chosen]
+    temperature = fit_temperature(model.decision_function(x_dev), y_dev, w_dev)
+    progress(f"chose C={chosen}; temperature {temperature:.3f}")
+
+    classifier = SafetyClassifier(
+        weights=model.coef_.astype(np.float32),
+        bias=model.intercept_.astype(np.float32),
+        temperature=temperature,
+        thresholds=Thresholds(0.5, 0.5),
+        model_name=embedder.info.name,
+        model_fingerprint=embedder.info.fingerprint,
+        dimension=x_train.shape[1] - len(LEXICAL),
+    )
+    # Round-trip through the artefact's rounding, so the thresholds are chosen for the numbers served.
+    classifier = SafetyClassifier.from_json(classifier.to_json(), source="(training)")
+    router = Router(classifier)
+    dev = route_items(router, split["dev"], embedder)
+    thresholds = choose_thresholds(dev)
+    progress(f"thresholds on dev: crisis {thresholds.crisis}, advice {thresholds.advice}")
+    dev = [r.with_thresholds(thresholds) for r in dev]
+    test = [r.with_thresholds(thresholds) for r in route_items(router, split["test"], embedder)]
+    metrics = {"dev": _headline(safety_metrics(dev)), "test": _headline(safety_metrics(test))}
+    about = {
+        "training": {
+            "command": "python -m eval train-router",
+            "data": file_digests(),
+            "counts": counts(items),
+            "sources": dict(sorted(Counter(i.source for i in items).items())),
+            "split": "sha256 of the item id: test < 0.2, dev < 0.4, else train (eval/safety_data.py)",
+            "estimator": f"sklearn.linear_model.LogisticRegression(lbfgs, multinomial) scikit-learn {sklearn.__version__}",
+            "seed": SEED,
+            "c_grid": list(C_GRID),
+            "dev_log_loss": {str(c): v for c, v in losses.items()},
+            "C": chosen,
+            "sample_weights": f"class-balanced, times {SOURCE_WEIGHTS}",
+            "calibration": "temperature on the logits, fitted on dev by log loss",
+            "thresholds": f"on dev through the whole router: crisis recall >= {CRISIS_TARGET}, then advice recall >= {ADVICE_TARGET}, highest such value of {THRESHOLD_GRID[0]}..{THRESHOLD_GRID[-1]} step 0.01",
+        },
+        "metrics": metrics,
+    }
+    classifier = replace(classifier, thresholds=thresholds, about=about)
+    return Training(classifier, dev, test, chosen, losses)
+
+
+def _headline(m: dict) -> dict:
+    return {
+        "n": m["n"],
+        "recall": m["recall"],
+        "precision": m["precision"],
+        "false_alarms": m["false_alarms"],
+        "confusion": m["confusion"],
+    }
