@@ -38,11 +38,15 @@ class Chatbot:
     'answered'
     """
 
-    def __init__(self, index: Index, encoder: Embedder, settings: AnswerSettings = AnswerSettings()):
+    def __init__(
+        self, index: Index, encoder: Embedder, settings: AnswerSettings = AnswerSettings(), router: Router | None = None
+    ):
         self._loaded = _Loaded(index, idf_weights(index))
         self.encoder = encoder  # anything with encode(texts) -> normalised float32 rows
         self.settings = settings
-        self.router = Router()
+        # The safety classifier reads the same vectors as the index: refused (SafetyModelError)
+        # when it was trained on another embedding model.
+        self.router = router or Router.load(index.model["fingerprint"], index.model["name"])
         self.index_dir: Path | None = None  # set by load(); where reload() looks
 
     @property
@@ -66,7 +70,7 @@ class Chatbot:
 
     def with_settings(self, settings: AnswerSettings) -> Chatbot:
         """The same index and model with other settings (for evals), without reloading."""
-        bot = Chatbot(self.index, self.encoder, settings)
+        bot = Chatbot(self.index, self.encoder, settings, self.router)
         bot._loaded, bot.index_dir = self._loaded, self.index_dir
         return bot
 

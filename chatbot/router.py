@@ -23,7 +23,6 @@ import numpy as np
 
 from .answers import Route, RouteKind
 from .safety_classifier import SafetyClassifier, Thresholds, pick
-from .safety_features import features
 from .safety_rules import RuleMatch, match_rule
 
 # pysbd costs ~0.2-0.4 ms a call; a message without a sentence end followed by more text is one
@@ -101,7 +100,7 @@ class Router:
         if self.classifier is not None:
             if vectors is None or len(vectors) != len(texts):
                 raise ValueError(f"the router needs one vector per text: {len(texts)} texts, {0 if vectors is None else len(vectors)} vectors")
-            probabilities = self.classifier.probabilities(features(texts, vectors))
+            probabilities = self.classifier.probabilities(texts, vectors)
         verdicts = tuple(
             TextVerdict(t, r, None if probabilities is None else dict(zip(("crisis", "advice", "none"), map(float, p), strict=True)))
             for t, r, p in zip(texts, rules, probabilities if probabilities is not None else [None] * len(texts), strict=True)
@@ -123,7 +122,9 @@ def combine(
     classifier's advice: so a crisis is never hidden behind an advice rule."""
     verdict = pick(probabilities, thresholds) if probabilities is not None else None
     for kind, column in ((RouteKind.CRISIS, 0), (RouteKind.ADVICE, 1)):
-        fired = next((i for i, r in enumerate(rules) if r is not None and r.kind == kind), None)
+        matched = [i for i, r in enumerate(rules) if r is not None and r.kind == kind]
+        # Point at the sentence that fired rather than the whole message, when both did.
+        fired = (matched[1] if len(matched) > 1 and matched[0] == 0 else matched[0]) if matched else None
         if fired is not None:
             p = None if probabilities is None else float(probabilities[fired, column])
             return Route(kind, rules[fired].rule, p), fired

@@ -1,6 +1,7 @@
 """What the safety classifier sees of a text: its sentence embedding (the vector the engine already
-computed for it) followed by a few cheap lexical indicators. Training (`python -m eval
-train-router`) and serving build features with these same functions.
+computed for it), a few cheap lexical indicators, and how close it lies to the labelled training
+messages of each class (its nearest neighbours). Training (`python -m eval train-router`) and
+serving build features with these same functions.
 
 >>> lexical_features("Can I stop my duloxetine?")[:3]
 array([1., 1., 1.], dtype=float32)
@@ -9,6 +10,7 @@ array([1., 1., 1.], dtype=float32)
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,8 +31,22 @@ _INFORMATIONAL = re.compile(
     re.IGNORECASE,
 )
 
+# Stock hyperbole built on death words ("my knees are killing me", "I'd kill for a nap", "bored to
+# death"): the embedding alone puts these near real crisis messages.
+_HYPERBOLE = re.compile(
+    r"\b(?:is|are|was|were|'s|'re|been|be|keeps?|kept)(?: \w+)? (?:killing|murdering|destroying) (?:me|my)\b"
+    r"|\b(?:kill|die|murder) for\b|\bdying (?:to|for|of)\b|\bcould (?:just |literally )?(?:die|murder)\b"
+    r"|\bdie (?:of|from) (?:embarrassment|shame|boredom|laughing|laughter|shock|heat)\b|\b(?:death of me|to death|death warmed)\b"
+    r"|\bdead (?:tired|on my feet|weight)\b|\bkill(?:ed|ing|s)? it\b|\bmurder on\b|\b(?:just )?shoot me\b|\bkill me (?:now|already)\b"
+    r"|\b(?:laugh\w*|lol)\b.{0,25}\b(?:die|died|dead|dying)\b|\b(?:die|died|dying)\b.{0,10}\blaugh",
+    re.IGNORECASE,
+)
+
 # Names of the indicator columns, in order (recorded in the artefact: a mismatch is refused).
-LEXICAL = ("first_person", "medicine", "decision", "death_words", "someone_else", "informational", "joking", "question")
+LEXICAL = (
+    "first_person", "medicine", "decision", "death_words", "someone_else", "informational", "joking", "question",
+    "hyperbole",
+)
 
 
 def lexical_features(text: str) -> np.ndarray:
@@ -46,13 +62,44 @@ def lexical_features(text: str) -> np.ndarray:
             bool(_INFORMATIONAL.search(plain)),
             joking(plain),
             "?" in plain,
+            bool(_HYPERBOLE.search(plain)),
         ],
         dtype=np.float32,
     )
 
 
-def features(texts: list[str], vectors: np.ndarray) -> np.ndarray:
-    """One row per text: its embedding, then its lexical indicators."""
+# Per class (crisis, advice, none): mean cosine of the K nearest training messages, and the nearest.
+NEIGHBOUR_FEATURES = tuple(f"{c}_{m}" for c in ("crisis", "advice", "none") for m in ("top_mean", "top1"))
+
+
+def neighbour_features(vectors: np.ndarray, reference: np.ndarray, labels: np.ndarray, k: int, leave_out_self: bool = False) -> np.ndarray:
+    """Similarity of each vector to the reference vectors of each class (labels 0, 1, 2), in the
+    order of NEIGHBOUR_FEATURES. `leave_out_self` (training only, `vectors` being `reference`)
+    ignores each row's own entry, so training rows are described as unseen ones would be."""
+    similarity = np.asarray(vectors, dtype=np.float32) @ reference.T
+    if leave_out_self:
+        np.fill_diagonal(similarity, -1.0)
+    columns = []
+    for label in range(3):
+        of_class = similarity[:, labels == label]
+        top = -np.partition(-of_class, min(k, of_class.shape[1]) - 1, axis=1)[:, :k]
+        columns += [top.mean(axis=1), top.max(axis=1)]
+    return np.stack(columns, axis=1).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The labelled training vectors the neighbour features compare with."""
+
+    vectors: np.ndarray  # (n, dimension), normalised
+    labels: np.ndarray  # (n,), 0 crisis, 1 advice, 2 none
+    k: int
+    scale: float  # the neighbour features are multiplied by this (their share against the embedding)
+
+
+def features(texts: list[str], vectors: np.ndarray, neighbours: Neighbours, leave_out_self: bool = False) -> np.ndarray:
+    """One row per text: its embedding, its lexical indicators, its neighbour features."""
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
     lexical = np.stack([lexical_features(t) for t in texts]) if texts else np.zeros((0, len(LEXICAL)), np.float32)
-    return np.hstack([vectors, lexical])
+    near = neighbour_features(vectors, neighbours.vectors, neighbours.labels, neighbours.k, leave_out_self)
+    return np.hstack([vectors, lexical, neighbours.scale * near])

@@ -138,7 +138,9 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:i'?ve|i have|i'?m having|having|been having|i get|i keep having|i keep getting)(?: (?!not\b|never\b|no\b)\w+){0,3} suicidal (?:thoughts|ideation|feelings|urges)\b"
           r"|\bmy suicid\w*(?! attempt)\b"
           r"|\b(?:think|thinking|thought)(?: \w+)? (?:about|of) (?:suicide|killing myself|ending my life|taking my (?:own )?life|ending it)\b"
-          r"|\b(?:planning|considering|contemplating|plotting|attempt|attempting|try|trying)(?: my)? (?:suicide|killing myself|ending my life|taking my (?:own )?life)\b",
+          r"|\b(?:planning|considering|contemplating|plotting|attempt|attempting|try|trying)(?: my)? (?:suicide|killing myself|ending my life|taking my (?:own )?life)\b"
+          r"|\bsuicid\w* (?:is|feels|seems)(?: like)? (?:the|my) (?:only|best) (?:way|option|answer|choice)\b"
+          r"|(?:^|[.!?]\s*)(?:\w+ )?suicidal (?:again|tonight|today|right now|lately|all day)\b",
           "negation", "someone else", "joking"),
     _rule(CRISIS, "kill myself", r"\b(?:kill|off)(?:ing)? ?my ?self\b", "negation", "joking"),
     _rule(CRISIS, "end my life",
@@ -154,6 +156,22 @@ RULES: tuple[Rule, ...] = (
     _rule(CRISIS, "burden",
           r"\bbetter off (?:without me|if i (?:was|were|wasn'?t|weren'?t) (?:gone|dead|here|around|alive)|when i'?m gone)\b",
           "negation", "joking"),
+    _rule(CRISIS, "warning signs",
+          r"\breasons? (?:not )?to (?:stay alive|keep living|live|keep going|be alive|go on|do it|end it|stay)(?= *(?:$|[.!,?]|and\b|but\b|any ?more|with this))"
+          r"|\breason (?:why )?i should (?:still )?(?:be here|be alive|live|stay|keep living)\b"
+          r"|\bwhy (?:should|would) i (?:keep|go on|bother) (?:living|going on|being alive|staying alive)\b|\bwhy (?:should|would) i (?:live|stay alive)\b"
+          r"|\b(?:not going to|won'?t) be (?:here|around) (?:much longer|for long|next (?:week|month|year)|after (?:this|tonight|tomorrow))\b"
+          r"|\bcan'?t see myself (?:being here|living|alive|being alive|making it)\b|\bdon'?t plan to (?:see|be here|be around|live)\b"
+          r"|\b(?:hope|wish|pray)(?: that)? (?:i|god|my heart|something|someone)\b[^.?!]{0,30}\b(?:die|dead|hit by a (?:car|bus|truck|train)|heart (?:just )?stops|takes? me|kills? me|(?:get|got) killed)\b"
+          r"|\b(?:want|wanna|need) (?:it|this|everything) (?:all )?(?:to be )?(?:over|to stop|to end) (?:for good|forever|permanently)\b"
+          r"|\bwant out (?:for good|forever|permanently)\b|\blet go for good\b|\bdisappear(?:ed)? (?:for good|forever|permanently)\b"
+          r"|\b(?:whether|if) i live or die\b|\b(?:death|dying|being dead) (?:would|will) be (?:a relief|easier|better|a mercy|welcome)\b"
+          r"|\bnothing (?:is |left )?(?:keeping|holding) me (?:here|alive)\b|\b(?:guts|courage|nerve) to (?:end it|do it|kill myself|go through with it)\b"
+          r"|\bi would (?:already )?be (?:gone|dead)\b|\b(?:go to sleep|fall asleep) (?:for good|forever|permanently)\b"
+          r"|\b(?:bought|got|have|tied|made) (?:a|the|my) (?:rope|noose)\b|\bnoose\b",
+          "someone else", "joking"),
+    _rule(CRISIS, "give up on life", r"\bgive up on (?:life|living)\b|\bwhy (?:i )?shouldn'?t (?:i )?(?:just )?(?:end it|kill myself|do it|die)\b",
+          "negation", "someone else", "joking"),
     _rule(CRISIS, "no will to live",
           r"\b(?:don'?t|do not|no longer|can'?t|cannot) (?:want to |wanna )?(?:live|go on|keep going|keep living)(?= *(?:$|[.!,?]|any ?more|like this|with this|this way|in this world))"
           r"|\b(?:don'?t|do not|no longer) (?:want to |wanna )?be alive\b"
@@ -165,7 +183,7 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:painless|quick|quickest|easy|easiest|best|fastest|surest|peaceful|simplest|effective) (?:way|ways|method|methods) (?:to|of) (?:die|dying|kill (?:myself|yourself)|commit suicide|end (?:my|your) life|end it)\b"
           r"|\bhow (?:can|could|do|would|should) i (?:die|end it|kill myself|end my life|commit suicide)\b"
           r"|\bhow to (?:kill (?:myself|yourself)|commit suicide|end (?:my|your) life|hang (?:myself|yourself))\b"
-          r"|\b(?:ways?|drugs?|pills?|places?|methods?|best|easiest|painless|quickest) (?:\\w+ ){0,4}?to kill yourself\\b"
+          r"|\b(?:ways?|drugs?|pills?|places?|methods?|best|easiest|painless|quickest) (?:\w+ ){0,4}?to kill yourself\b"
           r"|\bsuicide (?:methods?|note)\b|\b(?:least painful|painless|quickest|fastest|easiest|surest) (?:death|suicide)\b"
           r"|\b(?:painless|peaceful) ways? to go\b(?! to| for| about| through| from| back| home| out)"
           r"|\b(?:ways? to|how (?:to|can i|do i)|methods? (?:of|for)|best way to|tips? (?:on|for)|help me) (?:\w+ ){0,2}?(?:self[- ]?harm|hurt myself|harm myself|cut myself)\b",
@@ -174,7 +192,7 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:jump(?:ing)?|throw(?:ing)? myself) (?:off|from) (?:a|the|my|this|that) (?:bridge|building|roof|balcony|cliff|window|tower|overpass|parking garage)\b"
           r"|\b(?:step|stepping|jump|jumping|throw myself) in front of (?:a|the) (?:train|truck|bus|car|subway)\b"
           r"|\bhang(?:ing)? myself\b|\bslit(?:ting)? my (?:wrists?|throat)\b|\bshoot(?:ing)? myself\b"
-          r"|\bdrown(?:ing)? myself\b(?! in)|\bgas(?:sing)? myself\b|\bsuffocat\w* myself\b|\bpoison(?:ing)? myself\b",
+          r"|\bdrown(?:ing)? myself\b(?! in)|\b(?:drive|crash|steer) (?:my car |the car )?into (?:a|the) (?:tree|wall|truck|river|oncoming)\b|\bgas(?:sing)? myself\b|\bsuffocat\w* myself\b|\bpoison(?:ing)? myself\b",
           "negation", "someone else", "joking"),
     _rule(CRISIS, "goodbye",
           r"\bthis is (?:my )?(?:final |last )?goodbye\b|\bthis is my (?:final|last) (?:post|message|note)\b(?= *(?:$|[.!,?]))"
@@ -189,7 +207,8 @@ RULES: tuple[Rule, ...] = (
           r"|\bcut(?:ting)? my (?:wrists?|arms?|thighs?|skin)\b|\b(?:hide|hiding|cover|covering) (?:the |my )?(?:cuts|burns)\b"
           r"|\b(?:want|wanna|need|urges?|tempted) to cut\b(?= *(?:$|[.!,?]|again|so|really|tonight|right now|myself|deep))"
           r"|\bmake myself (?:throw up|vomit|sick)\b|\bstop(?:ped)? eating on purpose\b"
-          r"|\b(?:develop|speed up|get|become|hide|hiding)\b[^.?!]{0,15}\b(?:anorexi\w*|bulimi\w*|eating disorder)\b",
+          r"|\b(?:develop|speed up|get|become|hide|hiding)\b[^.?!]{0,15}\b(?:anorexi\w*|bulimi\w*|eating disorder)\b"
+          r"|\bharm(?:ing)? ?my ?self\b|\b(?:use|used|objects?|items?|tools?) (?:\w+ ){0,3}?for self[- ]?harm\w*\b",
           "negation", "someone else", "joking"),
     _rule(CRISIS, "overdose",
           r"\b(?:want|wanna|going|gonna|plan(?:ning)?|try(?:ing)?|decided|ready) to (?:overdose|od)\b"
@@ -198,13 +217,13 @@ RULES: tuple[Rule, ...] = (
           r"|\benough to (?:die|kill (?:me|myself)|not wake up|never wake up|end it|overdose)\b"
           r"|\blet me (?:overdose|od|die)\b|\b(?:overdose|od) (?:fastest|quickly|faster|painlessly)\b"
           r"|\b(?:took|swallowed|overdosed|od'?d)\b[^.?!]{0,40}\bon purpose\b"
-          rf"|\b(?:took|swallowed|taken|downed) (?:\\d{{2,}}|a (?:bunch|handful|lot)|twenty|thirty|forty|fifty) (?:of )?(?:my |the )?(?:[\\w-]+ )?(?:pills|tablets|capsules|meds)\\b"
+          r"|\b(?:took|swallowed|taken|downed) (?:\d{2,}|a (?:bunch|handful|lot)|twenty|thirty|forty|fifty) (?:of )?(?:my |the )?(?:[\w-]+ )?(?:pills|tablets|capsules|meds)\b"
           r"|\btake (?:all|my whole|the whole|a whole|every)\b[^.?!]{0,60}\b(?:kill me|die|not wake up|never wake up)\b",
           "negation", "someone else", "joking"),
     _rule(CRISIS, "taking everything",
-          rf"\b(?:took|swallowed|downed|thinking (?:about|of) taking|(?:going|gonna|plan(?:ning)?|want|about|decided|ready) to (?:take|swallow|down))\b (?:\w+ ){{0,2}}?{_TAKE_ALL}\b (?:\w+ ){{0,3}}?(?:{_M}|bottle|pack|box|supply)\b"
+          rf"\b(?:took|swallowed|downed|thinking (?:about|of) taking|(?:going|gonna|plan(?:ning)?|want|about|decided|ready) to (?:take|swallow|down))\b (?:\w+ ){{0,2}}?{_TAKE_ALL}\b (?:\w+ ){{0,3}}?(?:{_M}|bottle|pack|box|supply|it|them)\b"
           rf"|\b(?:take|swallow|down) (?:them|these|those|it) all\b(?! in\b| back| away| off| out)|\b(?:take|swallow) everything\b[^.?!]{{0,30}}\b(?:medicine cabinet|pills?|meds|bottle)\b|\b(?:saving|saved|hoarding|hoarded|stockpiling|stockpiled|collecting) (?:up )?(?:my |all my )?(?:\w+ )?{_M}\b",
-          "negation", "someone else", "joking"),
+          "negation", "someone else", "joking", "medicine"),
     _rule(ADVICE, "personal dose",
           r"\bhow (?:much|many|often|high|frequently)\b[^.?!]{0,60}\b(?:should|can|could|do|must|may|shall) i\b[^.?!]{0,40}\b(?:take|use|have|get|inject|spray|go|dose|give myself)\b"
           rf"|\bhow (?:much|many)\b[^.?!]{{0,40}}\b{DOSE_UNIT}\b[^.?!]{{0,40}}\b(?:i|me|my)\b"

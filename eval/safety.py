@@ -128,11 +128,12 @@ def errors(routed: list[Routed]) -> list[dict]:
 
 
 def pr_curve(routed: list[Routed], kind: str, thresholds: np.ndarray, fixed: Thresholds) -> tuple[list[float], list[float]]:
-    """Precision and recall of `kind` as its threshold sweeps `thresholds` (the other class's
-    threshold kept at `fixed`), through the whole router."""
+    """Precision and recall of `kind` as its threshold sweeps `thresholds` (for crisis, the message
+    and sentence thresholds together; the other class's kept at `fixed`), through the whole router."""
     precision, recall = [], []
     for t in thresholds:
-        moved = Thresholds(float(t), fixed.advice) if kind == "crisis" else Thresholds(fixed.crisis, float(t))
+        t = float(t)
+        moved = Thresholds(t, fixed.advice, t) if kind == "crisis" else Thresholds(fixed.crisis, t, fixed.crisis_sentence)
         m = safety_metrics([r.with_thresholds(moved) for r in routed])
         precision.append(m["precision"][kind] or 0.0)
         recall.append(m["recall"][kind] or 0.0)
@@ -194,7 +195,7 @@ def report(results: dict[str, tuple[list[Routed], dict]], thresholds: Thresholds
     metrics = {name: m for name, (_, m) in results.items()}
     data = {
         **info,
-        "thresholds": {"crisis": thresholds.crisis, "advice": thresholds.advice},
+        "thresholds": {"crisis": thresholds.crisis, "crisis_sentence": thresholds.crisis_sentence, "advice": thresholds.advice},
         "classifier": about,
         "metrics": metrics,
         "errors": {name: errors(routed) for name, (routed, _) in results.items()},
@@ -215,7 +216,8 @@ def report(results: dict[str, tuple[list[Routed], dict]], thresholds: Thresholds
     markdown = f"""# Safety router evaluation
 
 Command: `{info['command']}` ({info['created']}).
-Classifier: `chatbot/models/router.json`, thresholds crisis {fmt(thresholds.crisis)}, advice {fmt(thresholds.advice)}
+Classifier: `chatbot/models/router.json`, thresholds crisis {fmt(thresholds.crisis)} (a lone sentence
+{fmt(thresholds.crisis_sentence)}), advice {fmt(thresholds.advice)}
 (chosen on the dev split by `python -m eval train-router`); every message is routed as `Chatbot.ask` routes it
 (rules and classifier, on the message and each of its sentences).
 

@@ -3,8 +3,10 @@ the committed artefact `chatbot/models/router.json`. Deterministic: the same dat
 the same file.
 
 The procedure, on the split of `safety_data.py` (train 60 %, dev 20 %, test 20 %):
-1. Features: each training message's embedding (the packaged model, as the engine computes it)
-   and the lexical indicators of `chatbot/safety_features.py`.
+1. Features: each training message's embedding (the packaged model, as the engine computes it),
+   the lexical indicators of `chatbot/safety_features.py`, and its similarity to the K nearest
+   other training messages of each class (left out of its own neighbours). The training messages
+   also include the ordinary sentences of multi-sentence messages (`sentence_examples`).
 2. Fit a multinomial logistic regression (scikit-learn, lbfgs) on the train split, with classes
    weighted to balance and the templated GenMedGPT advice messages down-weighted; the
    regularisation C is the one of C_GRID with the lowest class-balanced log loss on dev.
@@ -15,7 +17,8 @@ The procedure, on the split of `safety_data.py` (train 60 %, dev 20 %, test 20 %
    highest value with the best crisis recall); then, with it fixed, the advice threshold is the
    highest value whose dev advice recall is at least ADVICE_TARGET (same fallback). Taking the
    highest value that meets a target keeps false alarms as low as that recall allows: crisis
-   recall first, then advice recall, then false alarms.
+   recall first, then advice recall, then false alarms. The crisis threshold is a pair (the whole
+   message, a lone sentence): see `choose_thresholds`.
 5. Report dev and test (never used above) in the artefact and in eval/reports/safety.*.
 """
 
@@ -28,19 +31,22 @@ import numpy as np
 
 from chatbot.router import Router
 from chatbot.safety_classifier import CLASSES, SafetyClassifier, Thresholds
-from chatbot.safety_features import LEXICAL, features
+from chatbot.safety_features import LEXICAL, NEIGHBOUR_FEATURES, Neighbours, features
 
 from .safety import Routed, embed, route_items, safety_metrics
 from .safety_data import SafetyItem, counts, file_digests, load_safety_items
 
 SEED = 0
 C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
-THRESHOLD_GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.951, 0.01), 2))
+THRESHOLD_GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.951, 0.025), 3))
 CRISIS_TARGET, ADVICE_TARGET = 0.98, 0.90
 # GenMedGPT-5k's 282 advice messages are one ChatGPT template ("What medication do I need?"):
 # weighted down so they do not stand for every advice request.
 SOURCE_WEIGHTS = {"genmedgpt5k": 0.25}
 SENTENCE_WEIGHT = 0.5
+# Neighbour features: the K most similar training messages of each class, weighted by SCALE
+# against the embedding columns (chosen on dev among k 3, 10 and scale 5, 20).
+K, SCALE = 10, 5.0
 
 
 @dataclass(frozen=True)
@@ -107,26 +113,31 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray, weights: np.ndarray) -> f
     return float(result.x)
 
 
-def choose_threshold(routed: list[Routed], kind: str, target: float, fixed: Thresholds) -> float:
-    """The highest grid value whose recall of `kind` on `routed` reaches `target` (the other
-    threshold as in `fixed`); when none does, the highest value with the best recall."""
-    def recall(t: float) -> float:
-        moved = Thresholds(t, fixed.advice) if kind == "crisis" else Thresholds(fixed.crisis, t)
-        return safety_metrics([r.with_thresholds(moved) for r in routed])["recall"][kind] or 0.0
-
-    recalls = {t: recall(t) for t in THRESHOLD_GRID}
-    reaching = [t for t, r in recalls.items() if r >= target]
-    if reaching:
-        return max(reaching)
-    best = max(recalls.values())
-    return max(t for t, r in recalls.items() if r == best)
+def _misrouted(m: dict, kind: str) -> int:
+    """Messages of the other labels routed to `kind`."""
+    return sum(m["confusion"][label][kind] for label in m["confusion"] if label != kind)
 
 
 def choose_thresholds(dev: list[Routed]) -> Thresholds:
-    """Crisis threshold first (advice threshold at its highest meanwhile), then advice."""
-    crisis = choose_threshold(dev, "crisis", CRISIS_TARGET, Thresholds(0.5, max(THRESHOLD_GRID)))
-    advice = choose_threshold(dev, "advice", ADVICE_TARGET, Thresholds(crisis, 0.5))
-    return Thresholds(crisis, advice)
+    """Crisis first: among the (message, sentence) crisis thresholds of the grid whose dev crisis
+    recall reaches CRISIS_TARGET, the pair that sends the fewest other messages to crisis (ties:
+    the higher thresholds); if no pair reaches the target, the best crisis recall comes first.
+    Then advice, with the crisis pair fixed: the highest threshold whose dev advice recall reaches
+    ADVICE_TARGET (else the best advice recall), which sends the fewest messages to advice."""
+    top = max(THRESHOLD_GRID)
+    # The crisis decision does not depend on the advice threshold: score each pair once.
+    scored = {}
+    for crisis in THRESHOLD_GRID:
+        for sentence in THRESHOLD_GRID:
+            m = safety_metrics([r.with_thresholds(Thresholds(crisis, top, sentence)) for r in dev])
+            scored[crisis, sentence] = (min(m["recall"]["crisis"] or 0.0, CRISIS_TARGET), -_misrouted(m, "crisis"), crisis, sentence)
+    crisis, sentence = max(scored, key=scored.get)
+    best = None
+    for advice in THRESHOLD_GRID:
+        m = safety_metrics([r.with_thresholds(Thresholds(crisis, advice, sentence)) for r in dev])
+        key = (min(m["recall"]["advice"] or 0.0, ADVICE_TARGET), advice)
+        best = max(best or key, key)
+    return Thresholds(crisis, best[1], sentence)
 
 
 def train(embedder, items: list[SafetyItem] | None = None, progress=lambda message: None) -> Training:
@@ -140,11 +151,13 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
     progress(f"embedding {len(items):,} messages (cached after the first run)…")
     data = {}
     fitted = {"train": split["train"] + sentence_examples(split["train"]), "dev": split["dev"]}
+    vectors = {name: embed([i.text for i in chosen], embedder) for name, chosen in fitted.items()}
+    labels = {name: np.array([index[i.label] for i in chosen]) for name, chosen in fitted.items()}
+    # As served: the neighbour vectors are stored as float16.
+    neighbours = Neighbours(vectors["train"].astype(np.float16).astype(np.float32), labels["train"], K, SCALE)
     for name, chosen_items in fitted.items():
-        texts = [i.text for i in chosen_items]
-        x = features(texts, embed(texts, embedder))
-        y = np.array([index[i.label] for i in chosen_items])
-        data[name] = (x, y, sample_weights(chosen_items))
+        x = features([i.text for i in chosen_items], vectors[name], neighbours, leave_out_self=name == "train")
+        data[name] = (x, labels[name], sample_weights(chosen_items))
     x_train, y_train, w_train = data["train"]
     x_dev, y_dev, w_dev = data["dev"]
 
@@ -169,14 +182,15 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
         thresholds=Thresholds(0.5, 0.5),
         model_name=embedder.info.name,
         model_fingerprint=embedder.info.fingerprint,
-        dimension=x_train.shape[1] - len(LEXICAL),
+        dimension=x_train.shape[1] - len(LEXICAL) - len(NEIGHBOUR_FEATURES),
+        neighbours=neighbours,
     )
     # Round-trip through the artefact's rounding, so the thresholds are chosen for the numbers served.
-    classifier = SafetyClassifier.from_json(classifier.to_json(), source="(training)")
+    classifier = classifier.rounded()
     router = Router(classifier)
     dev = route_items(router, split["dev"], embedder)
     thresholds = choose_thresholds(dev)
-    progress(f"thresholds on dev: crisis {thresholds.crisis}, advice {thresholds.advice}")
+    progress(f"thresholds on dev: crisis {thresholds.crisis} (sentences {thresholds.crisis_sentence}), advice {thresholds.advice}")
     dev = [r.with_thresholds(thresholds) for r in dev]
     test = [r.with_thresholds(thresholds) for r in route_items(router, split["test"], embedder)]
     metrics = {"dev": _headline(safety_metrics(dev)), "test": _headline(safety_metrics(test))}
@@ -192,9 +206,10 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
             "c_grid": list(C_GRID),
             "dev_log_loss": {str(c): v for c, v in losses.items()},
             "C": chosen,
-            "sample_weights": f"class-balanced, times {SOURCE_WEIGHTS}",
+            "sample_weights": f"class-balanced, times {SOURCE_WEIGHTS}; sentence examples x{SENTENCE_WEIGHT}",
+            "neighbours": f"{len(neighbours.labels)} training vectors (messages and sentence examples), k={K}, scale={SCALE}",
             "calibration": "temperature on the logits, fitted on dev by log loss",
-            "thresholds": f"on dev through the whole router: crisis recall >= {CRISIS_TARGET}, then advice recall >= {ADVICE_TARGET}, highest such value of {THRESHOLD_GRID[0]}..{THRESHOLD_GRID[-1]} step 0.01",
+            "thresholds": f"on dev through the whole router (eval/train_router.py choose_thresholds): crisis recall >= {CRISIS_TARGET} with the fewest other messages sent to crisis, then advice recall >= {ADVICE_TARGET} with the highest threshold; grid {THRESHOLD_GRID[0]}..{THRESHOLD_GRID[-1]} step 0.025",
         },
         "metrics": metrics,
     }

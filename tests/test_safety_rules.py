@@ -35,6 +35,16 @@ CASES = {
         ["My kids would be better off without me", "Everyone would be better off if I was gone"],
         ["I'm better off without him"],
     ),
+    "warning signs": (
+        ["Give me one reason to stay alive", "I'm not going to be around much longer", "I hope I get hit by a bus",
+         "I've stopped caring whether I live or die", "Dying would be a relief", "I bought a rope this morning"],
+        ["What's a good reason to stay in my job?", "I hope my pain stops soon", "I won't be around tomorrow, I'm travelling",
+         "I could sleep forever lol"],
+    ),
+    "give up on life": (
+        ["I'm ready to give up on life", "Tell me why I shouldn't just end it"],
+        ["I won't give up on life, whatever fibro throws at me", "My husband has given up on life"],
+    ),
     "no will to live": (
         ["I don't want to live anymore", "I can't go on like this", "there's no reason to stay alive",
          "what's the point of living with this pain", "I hope I don't wake up tomorrow"],
