@@ -108,6 +108,7 @@ class SafetyClassifier:
     model_fingerprint: str
     dimension: int  # embedding columns; the lexical indicators and neighbour features follow
     neighbours: Neighbours
+    embedding_scale: float = 1.0
     about: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
@@ -122,7 +123,7 @@ class SafetyClassifier:
 
     def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         """Calibrated probabilities, one row per text, columns in CLASSES order."""
-        return softmax(self.logits(features(texts, vectors, self.neighbours)) / self.temperature)
+        return softmax(self.logits(features(texts, vectors, self.neighbours, self.embedding_scale)) / self.temperature)
 
     def check_model(self, fingerprint: str | None, name: str | None = None, source: str = "the index") -> None:
         """Refuse vectors from another embedding model than the one the weights were trained on."""
@@ -139,6 +140,7 @@ class SafetyClassifier:
             "format": FORMAT,
             "classes": list(CLASSES),
             "model": {"name": self.model_name, "fingerprint": self.model_fingerprint, "dimension": self.dimension},
+            "embedding_scale": self.embedding_scale,
             "lexical_features": list(LEXICAL),
             "neighbour_features": list(NEIGHBOUR_FEATURES),
             "neighbours": {
@@ -209,6 +211,7 @@ class SafetyClassifier:
             model_fingerprint=data["model"]["fingerprint"],
             dimension=int(data["model"]["dimension"]),
             neighbours=neighbours,
+            embedding_scale=float(data["embedding_scale"]),
             about=about,
         )
 
@@ -219,8 +222,8 @@ class SafetyClassifier:
 
 
 _CORE = (
-    "format", "classes", "model", "lexical_features", "neighbour_features", "neighbours", "thresholds", "temperature",
-    "bias", "weights",
+    "format", "classes", "model", "embedding_scale", "lexical_features", "neighbour_features", "neighbours", "thresholds",
+    "temperature", "bias", "weights",
 )
 
 

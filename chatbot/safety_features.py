@@ -68,22 +68,27 @@ def lexical_features(text: str) -> np.ndarray:
     )
 
 
-# Per class (crisis, advice, none): mean cosine of the K nearest training messages, and the nearest.
-NEIGHBOUR_FEATURES = tuple(f"{c}_{m}" for c in ("crisis", "advice", "none") for m in ("top_mean", "top1"))
+# How much closer a text lies to the crisis (advice) training messages than to the ordinary ones:
+# mean cosine of the K nearest of each class, and the single nearest. Differences, not levels: a
+# message far from all training data (most ordinary questions) gets values near 0, not a pull
+# towards whichever class has the fewest, most varied examples.
+NEIGHBOUR_FEATURES = ("crisis_vs_none_mean", "advice_vs_none_mean", "crisis_vs_none_top1", "advice_vs_none_top1")
 
 
 def neighbour_features(vectors: np.ndarray, reference: np.ndarray, labels: np.ndarray, k: int, leave_out_self: bool = False) -> np.ndarray:
-    """Similarity of each vector to the reference vectors of each class (labels 0, 1, 2), in the
-    order of NEIGHBOUR_FEATURES. `leave_out_self` (training only, `vectors` being `reference`)
-    ignores each row's own entry, so training rows are described as unseen ones would be."""
+    """Similarity of each vector to the reference vectors of each class (labels 0 crisis,
+    1 advice, 2 none), as in NEIGHBOUR_FEATURES. `leave_out_self` (training only, `vectors` being
+    `reference`) ignores each row's own entry, so training rows are described as unseen ones would be."""
     similarity = np.asarray(vectors, dtype=np.float32) @ reference.T
     if leave_out_self:
         np.fill_diagonal(similarity, -1.0)
-    columns = []
+    mean, top1 = [], []
     for label in range(3):
         of_class = similarity[:, labels == label]
         top = -np.partition(-of_class, min(k, of_class.shape[1]) - 1, axis=1)[:, :k]
-        columns += [top.mean(axis=1), top.max(axis=1)]
+        mean.append(top.mean(axis=1))
+        top1.append(top.max(axis=1))
+    columns = [mean[0] - mean[2], mean[1] - mean[2], top1[0] - top1[2], top1[1] - top1[2]]
     return np.stack(columns, axis=1).astype(np.float32)
 
 
@@ -97,9 +102,13 @@ class Neighbours:
     scale: float  # the neighbour features are multiplied by this (their share against the embedding)
 
 
-def features(texts: list[str], vectors: np.ndarray, neighbours: Neighbours, leave_out_self: bool = False) -> np.ndarray:
-    """One row per text: its embedding, its lexical indicators, its neighbour features."""
+def features(
+    texts: list[str], vectors: np.ndarray, neighbours: Neighbours, embedding_scale: float = 1.0, leave_out_self: bool = False
+) -> np.ndarray:
+    """One row per text: its embedding (times `embedding_scale`: a smaller scale regularises the
+    embedding weights more than the few indicator weights), its lexical indicators, its neighbour
+    features."""
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
     lexical = np.stack([lexical_features(t) for t in texts]) if texts else np.zeros((0, len(LEXICAL)), np.float32)
     near = neighbour_features(vectors, neighbours.vectors, neighbours.labels, neighbours.k, leave_out_self)
-    return np.hstack([vectors, lexical, neighbours.scale * near])
+    return np.hstack([embedding_scale * vectors, lexical, neighbours.scale * near])

@@ -245,7 +245,7 @@ def train_router_command(args, embedder) -> int:
     paths = training.classifier.save(args.out or DEFAULT_PATH)
     print(summary_table({"dev": safety_metrics(training.dev), "test": safety_metrics(training.test)}))
     t = training.classifier.thresholds
-    print(f"\nC {training.chosen_c}, temperature {training.classifier.temperature:.3f}; thresholds: crisis {t.crisis} "
+    print(f"\nC {training.chosen[0]}, embedding scale {training.chosen[1]}, temperature {training.classifier.temperature:.3f}; thresholds: crisis {t.crisis} "
           f"(a lone sentence {t.crisis_sentence}), advice {t.advice}")
     _say("wrote " + ", ".join(str(p) for p in paths) + "; see the full report with: python -m eval safety")
     return 0

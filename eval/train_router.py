@@ -8,8 +8,9 @@ The procedure, on the split of `safety_data.py` (train 60 %, dev 20 %, test 20 %
    other training messages of each class (left out of its own neighbours). The training messages
    also include the ordinary sentences of multi-sentence messages (`sentence_examples`).
 2. Fit a multinomial logistic regression (scikit-learn, lbfgs) on the train split, with classes
-   weighted to balance and the templated GenMedGPT advice messages down-weighted; the
-   regularisation C is the one of C_GRID with the lowest class-balanced log loss on dev.
+   weighted towards balance (CLASS_BALANCE) and the templated GenMedGPT advice messages
+   down-weighted; the regularisation C and the embedding scale are those of C_GRID x
+   EMBEDDING_SCALES with the lowest weighted log loss on dev.
 3. Calibrate: one temperature for the logits, fitted on dev by log loss.
 4. Thresholds, on dev, through the whole router (rules first, then the classifier on the message
    and on each sentence, as `Chatbot.ask` routes): the crisis threshold is the highest value of
@@ -38,12 +39,17 @@ from .safety_data import SafetyItem, counts, file_digests, load_safety_items
 
 SEED = 0
 C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+EMBEDDING_SCALES = (1.0, 0.5, 0.25)
 THRESHOLD_GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.951, 0.025), 3))
 CRISIS_TARGET, ADVICE_TARGET = 0.98, 0.90
 # GenMedGPT-5k's 282 advice messages are one ChatGPT template ("What medication do I need?"):
 # weighted down so they do not stand for every advice request.
 SOURCE_WEIGHTS = {"genmedgpt5k": 0.25}
 SENTENCE_WEIGHT = 0.5
+# Class weights: (n / (3 n_label)) ** CLASS_BALANCE, so each label counts between as it comes (0)
+# and fully balanced (1). 0.5 sent fewer dev messages to crisis at the same dev crisis recall than
+# 0 or 1 (each tried with its own thresholds, by this same procedure).
+CLASS_BALANCE = 0.5
 # Neighbour features: the K most similar training messages of each class, weighted by SCALE
 # against the embedding columns (chosen on dev among k 3, 10 and scale 5, 20).
 K, SCALE = 10, 5.0
@@ -54,8 +60,8 @@ class Training:
     classifier: SafetyClassifier
     dev: list[Routed]
     test: list[Routed]
-    chosen_c: float
-    dev_log_loss: dict[float, float]
+    chosen: tuple[float, float]  # C, embedding scale
+    dev_log_loss: dict[tuple[float, float], float]
 
 
 def sentence_examples(items: list[SafetyItem]) -> list[SafetyItem]:
@@ -85,14 +91,14 @@ def sentence_examples(items: list[SafetyItem]) -> list[SafetyItem]:
 
 
 def sample_weights(items: list[SafetyItem]) -> np.ndarray:
-    """Class-balanced weights (each label weighs the same in total), times SOURCE_WEIGHTS; a
-    sentence example weighs SENTENCE_WEIGHT of a message."""
+    """Partly class-balanced weights (CLASS_BALANCE), times SOURCE_WEIGHTS; a sentence example
+    weighs SENTENCE_WEIGHT of a message."""
     raw = np.array([SOURCE_WEIGHTS.get(i.source, 1.0) * (SENTENCE_WEIGHT if "#s" in i.id else 1.0) for i in items])
     labels = np.array([i.label for i in items])
     weights = np.empty(len(items))
     for label in CLASSES:
         mask = labels == label
-        weights[mask] = raw[mask] * len(items) / (len(CLASSES) * raw[mask].sum())
+        weights[mask] = raw[mask] * (len(items) / (len(CLASSES) * raw[mask].sum())) ** CLASS_BALANCE
     return weights
 
 
@@ -155,25 +161,25 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
     labels = {name: np.array([index[i.label] for i in chosen]) for name, chosen in fitted.items()}
     # As served: the neighbour vectors are stored as float16.
     neighbours = Neighbours(vectors["train"].astype(np.float16).astype(np.float32), labels["train"], K, SCALE)
-    for name, chosen_items in fitted.items():
-        x = features([i.text for i in chosen_items], vectors[name], neighbours, leave_out_self=name == "train")
-        data[name] = (x, labels[name], sample_weights(chosen_items))
-    x_train, y_train, w_train = data["train"]
-    x_dev, y_dev, w_dev = data["dev"]
-
     losses, models = {}, {}
-    for c in C_GRID:
-        model = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
-        model.fit(x_train, y_train, sample_weight=w_train)
-        if list(model.classes_) != list(range(len(CLASSES))):
-            raise ValueError(f"the training split lacks a class: it has {model.classes_}")
-        losses[c] = round(_log_loss(model.predict_proba(x_dev), y_dev, w_dev), 6)
-        models[c] = model
-        progress(f"C={c}: dev log loss {losses[c]:.4f}")
-    chosen = min(C_GRID, key=lambda c: (losses[c], c))
-    model = models[chosen]
+    for scale in EMBEDDING_SCALES:
+        for name, chosen_items in fitted.items():
+            x = features([i.text for i in chosen_items], vectors[name], neighbours, scale, leave_out_self=name == "train")
+            data[name] = (x, labels[name], sample_weights(chosen_items))
+        x_train, y_train, w_train = data["train"]
+        x_dev, y_dev, w_dev = data["dev"]
+        for c in C_GRID:
+            model = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
+            model.fit(x_train, y_train, sample_weight=w_train)
+            if list(model.classes_) != list(range(len(CLASSES))):
+                raise ValueError(f"the training split lacks a class: it has {model.classes_}")
+            losses[c, scale] = round(_log_loss(model.predict_proba(x_dev), y_dev, w_dev), 6)
+            models[c, scale] = (model, x_dev, y_dev, w_dev)
+            progress(f"C={c}, embedding scale {scale}: dev log loss {losses[c, scale]:.4f}")
+    chosen = min(losses, key=lambda key: (losses[key], key))
+    model, x_dev, y_dev, w_dev = models[chosen]
     temperature = fit_temperature(model.decision_function(x_dev), y_dev, w_dev)
-    progress(f"chose C={chosen}; temperature {temperature:.3f}")
+    progress(f"chose C={chosen[0]}, embedding scale {chosen[1]}; temperature {temperature:.3f}")
 
     classifier = SafetyClassifier(
         weights=model.coef_.astype(np.float32),
@@ -182,8 +188,9 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
         thresholds=Thresholds(0.5, 0.5),
         model_name=embedder.info.name,
         model_fingerprint=embedder.info.fingerprint,
-        dimension=x_train.shape[1] - len(LEXICAL) - len(NEIGHBOUR_FEATURES),
+        dimension=vectors["train"].shape[1],
         neighbours=neighbours,
+        embedding_scale=chosen[1],
     )
     # Round-trip through the artefact's rounding, so the thresholds are chosen for the numbers served.
     classifier = classifier.rounded()
@@ -204,9 +211,11 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
             "estimator": f"sklearn.linear_model.LogisticRegression(lbfgs, multinomial) scikit-learn {sklearn.__version__}",
             "seed": SEED,
             "c_grid": list(C_GRID),
-            "dev_log_loss": {str(c): v for c, v in losses.items()},
-            "C": chosen,
-            "sample_weights": f"class-balanced, times {SOURCE_WEIGHTS}; sentence examples x{SENTENCE_WEIGHT}",
+            "embedding_scales": list(EMBEDDING_SCALES),
+            "dev_log_loss": {f"C={c} scale={scale}": v for (c, scale), v in losses.items()},
+            "C": chosen[0],
+            "embedding_scale": chosen[1],
+            "sample_weights": f"(n / (3 n_label)) ** {CLASS_BALANCE}, times {SOURCE_WEIGHTS}; sentence examples x{SENTENCE_WEIGHT}",
             "neighbours": f"{len(neighbours.labels)} training vectors (messages and sentence examples), k={K}, scale={SCALE}",
             "calibration": "temperature on the logits, fitted on dev by log loss",
             "thresholds": f"on dev through the whole router (eval/train_router.py choose_thresholds): crisis recall >= {CRISIS_TARGET} with the fewest other messages sent to crisis, then advice recall >= {ADVICE_TARGET} with the highest threshold; grid {THRESHOLD_GRID[0]}..{THRESHOLD_GRID[-1]} step 0.025",

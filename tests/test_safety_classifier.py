@@ -84,9 +84,9 @@ def test_features_and_softmax():
     assert np.allclose(p.sum(axis=1), 1) and p[1, 0] == pytest.approx(1.0)
     reference = np.eye(3, dtype=np.float32)
     near = neighbour_features(np.array([[1.0, 0, 0]], np.float32), reference, np.array([0, 1, 2]), k=1)
-    assert near.tolist() == [[1.0, 1.0, 0.0, 0.0, 0.0, 0.0]]
+    assert near.tolist() == [[1.0, 0.0, 1.0, 0.0]]  # closer to crisis than to none by 1
     left_out = neighbour_features(reference, reference, np.array([0, 1, 2]), k=1, leave_out_self=True)
-    assert left_out[0, 0] == -1.0  # its own entry does not count
+    assert left_out[0, 0] == -1.0  # its own entry does not count: -1 (crisis) - 0 (none)
 
 
 def tiny_classifier(**changes) -> SafetyClassifier:
