@@ -84,6 +84,11 @@ def speaks_for_self(text: str) -> bool:
     return bool(_SELF.search(text))
 
 
+def text_facts(text: str) -> dict[str, bool]:
+    """The guards that look at the whole text, computed once per text."""
+    return {"medicine": names_medicine(text), "self": speaks_for_self(text), "joking": joking(text)}
+
+
 # Guards: checks that silence a rule. "negation", "someone else" and "joking" look at the match;
 # "medicine" and "self" require the whole text to name a medicine or speak in the first person.
 GUARDS = ("negation", "someone else", "joking", "medicine", "self")
@@ -96,12 +101,15 @@ class Rule:
     pattern: re.Pattern
     guards: frozenset[str]
 
-    def fires(self, text: str) -> bool:
-        if "medicine" in self.guards and not names_medicine(text):
+    def fires(self, text: str, facts: dict[str, bool] | None = None) -> bool:
+        """Whether the rule fires on `text`; `facts` are the text-wide guards (`text_facts`),
+        computed once when several rules look at the same text."""
+        facts = facts if facts is not None else text_facts(text)
+        if "medicine" in self.guards and not facts["medicine"]:
             return False
-        if "self" in self.guards and not speaks_for_self(text):
+        if "self" in self.guards and not facts["self"]:
             return False
-        if "joking" in self.guards and joking(text):
+        if "joking" in self.guards and facts["joking"]:
             return False
         for found in self.pattern.finditer(text):
             if "negation" in self.guards and negated(text, found.start()):
@@ -288,7 +296,8 @@ def _plain(text: str) -> str:
 def match_rule(text: str) -> RuleMatch | None:
     """The first rule that fires on `text` (crisis rules first), or None."""
     plain = _plain(text)
+    facts = text_facts(plain)
     for rule in RULES:
-        if rule.fires(plain):
+        if rule.fires(plain, facts):
             return RuleMatch(rule.kind, rule.name)
     return None

@@ -32,7 +32,7 @@ import numpy as np
 
 from chatbot.router import Router
 from chatbot.safety_classifier import CLASSES, SafetyClassifier, Thresholds
-from chatbot.safety_features import LEXICAL, NEIGHBOUR_FEATURES, Neighbours, features
+from chatbot.safety_features import Neighbours, features
 
 from .safety import Routed, embed, route_items, safety_metrics
 from .safety_data import SafetyItem, counts, file_digests, load_safety_items

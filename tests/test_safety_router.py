@@ -131,3 +131,17 @@ def test_ask_json_carries_the_route(index_dir):
     ordinary = json.loads(run_chatbot("ask", "--index", str(index_dir), "--json", "What is fibro fog?").stdout)
     assert ordinary["route"]["kind"] is None and ordinary["route"]["rule"] is None
     assert 0.0 <= ordinary["route"]["probability"] <= 1.0
+
+
+def test_routing_never_imports_scikit_learn():
+    code = (
+        "import sys, numpy as np\n"
+        "from chatbot.router import Router\n"
+        "router = Router.load()\n"
+        "texts = router.texts('I take Lyrica. Can I stop it?')\n"
+        "router.decide(texts, np.full((len(texts), 384), 0.05, np.float32))\n"
+        "print(sorted(m for m in ('sklearn', 'scipy', 'torch') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
