@@ -14,13 +14,13 @@ tuned on).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EvalError
+from .jsonl import json_lines
 from .paths import SAFETY_TRAIN_PATH, SAFETY_WRITTEN_DIR
 
 LABELS = ("crisis", "advice", "none")
@@ -53,6 +53,11 @@ def data_files() -> list[Path]:
     return [SAFETY_TRAIN_PATH, *sorted(SAFETY_WRITTEN_DIR.glob("*.jsonl"))]
 
 
+def _data_error(path: Path, line: int, problem: str) -> EvalError:
+    hint = " (the shared datasets folder must sit beside the repository)" if line == 0 and path == SAFETY_TRAIN_PATH else ""
+    return EvalError(f"{path}{f', line {line}' if line else ''}: {problem}{hint}")
+
+
 def _item(data: object, path: Path, line: int, written: bool) -> SafetyItem:
     where = f"{path}, line {line}"
     if not isinstance(data, dict):
@@ -73,19 +78,8 @@ def load_safety_items(paths: Iterable[Path] | None = None) -> list[SafetyItem]:
     items: list[SafetyItem] = []
     seen: set[str] = set()
     for path in paths:
-        try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            hint = " (the shared datasets folder must sit beside the repository)" if path == SAFETY_TRAIN_PATH else ""
-            raise EvalError(f"{path} cannot be read ({exc.strerror or exc}){hint}") from exc
         written = Path(path).parent == SAFETY_WRITTEN_DIR
-        for number, text in enumerate(lines, start=1):
-            if not text.strip():
-                continue
-            try:
-                data = json.loads(text)
-            except ValueError as exc:
-                raise EvalError(f"{path}, line {number}: is not valid JSON ({exc})") from exc
+        for number, data in json_lines(Path(path), _data_error):
             item = _item(data, Path(path), number, written)
             if item.id in seen:
                 raise EvalError(f"{path}, line {number}: id {item.id!r} is used twice")
