@@ -26,8 +26,11 @@ _DEATH = re.compile(
     r"alive|live|living|goodbye|gone)\b",
     re.IGNORECASE,
 )
+# A question about the world rather than about the writer's own plans, opening the text or one of
+# its clauses ("I'm curious, how long does an infusion last?").
 _INFORMATIONAL = re.compile(
-    r"^\s*(?:what (?:is|are|does|do)|how (?:does|do|is|are) (?!i\b)|why|is it true|does|do (?!i\b)|are|which)\b",
+    r"(?:^|[.,;:!?]\s*)(?:what (?:is|are|does|do)|how (?:long |often |many |much )?(?:does|do|is|are|will|would|can)\b(?! i\b)"
+    r"|why|is it true|does|do (?!i\b)|are|which)\b",
     re.IGNORECASE,
 )
 

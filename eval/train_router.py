@@ -169,7 +169,8 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
         x_train, y_train, w_train = data["train"]
         x_dev, y_dev, w_dev = data["dev"]
         for c in C_GRID:
-            model = LogisticRegression(C=c, max_iter=5000, random_state=SEED)
+            # A tight tolerance: the optimum, not wherever lbfgs stopped, so that reruns agree.
+            model = LogisticRegression(C=c, max_iter=20000, tol=1e-8, random_state=SEED)
             model.fit(x_train, y_train, sample_weight=w_train)
             if list(model.classes_) != list(range(len(CLASSES))):
                 raise ValueError(f"the training split lacks a class: it has {model.classes_}")
