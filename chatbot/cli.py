@@ -14,6 +14,7 @@ EPILOG = """examples:
   python -m chatbot ask "When was ketamine first discovered?"
   python -m chatbot ask --json --history "What is dermatographism?" "How long do its flare ups last?"
   python -m chatbot feedback --export votes.jsonl     the votes, one JSON object per line
+  python -m chatbot route "Can I stop my duloxetine? I feel fine now."
 """
 
 
@@ -49,6 +50,15 @@ def parser() -> argparse.ArgumentParser:
     feedback = sub.add_parser("feedback", help="export the votes visitors gave")
     feedback.add_argument("--feedback", type=Path, default=default_feedback_path(), help="feedback store (default: %(default)s)")
     feedback.add_argument("--export", required=True, metavar="FILE", help="write every vote as JSONL to FILE (- for standard output)")
+    route = sub.add_parser(
+        "route",
+        help="show how the safety router decides a message, and why",
+        description="Route one message as the chatbot would (rules and classifier, on the message and each "
+        "sentence) and print the decision with, for each text, the rule that fired and the class probabilities.",
+    )
+    route.add_argument("--model", type=Path, default=None, help="model folder (default: the packaged model)")
+    route.add_argument("--json", action="store_true", help="print the decision as one JSON object")
+    route.add_argument("message", help="the message (put -- before it if it starts with -)")
     return p
 
 
@@ -100,6 +110,46 @@ def render(answer) -> str:
     return "\n".join(lines)
 
 
+def render_route(assessment, thresholds) -> str:
+    """The router's decision and, text by text, what it saw."""
+    route = assessment.route
+    if route.kind is None:
+        head = "ordinary question: answered from the documents"
+    else:
+        why = f'rule "{route.rule}"' if route.rule else "classifier"
+        head = f"{route.kind.value}: {why}"
+    if route.probability is not None:
+        head += f" (probability {route.probability:.3f})" if route.kind else f" (least ordinary text: p none {route.probability:.3f})"
+    lines = [head]
+    if thresholds is not None:
+        lines.append(f"thresholds: crisis {thresholds.crisis} (a lone sentence {thresholds.crisis_sentence}), advice {thresholds.advice}")
+    for i, t in enumerate(assessment.texts):
+        where = "message" if i == 0 else f"sentence {i}"
+        rule = f"rule {t.rule.rule} ({t.rule.kind.value})" if t.rule else "no rule"
+        probabilities = " ".join(f"{k} {v:.3f}" for k, v in t.probabilities.items()) if t.probabilities else ""
+        mark = "  <- decided" if i == assessment.decided_by else ""
+        lines.append(f"  {where}: “{t.text}”\n    {rule}; {probabilities}{mark}")
+    return "\n".join(lines)
+
+
+def route_command(args) -> int:
+    from indexer import Embedder
+
+    from .inputs import validate_question
+    from .router import Router
+
+    message, error = validate_question(args.message)
+    if error:
+        print(json.dumps({"error": error}) if args.json else f"error: {error}")
+        return 2
+    embedder = Embedder(args.model)
+    router = Router.load(embedder.info.fingerprint, embedder.info.name)
+    texts = router.texts(message)
+    assessment = router.assess(texts, embedder.encode(texts))
+    print(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) if args.json else render_route(assessment, router.classifier.thresholds))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
@@ -112,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in (None, "serve") and (args.workers < 1 or args.rate_limit < 0):
         p.error("--workers must be at least 1, and --rate-limit 0 (no limit) or more")
     try:
+        if args.command == "route":  # needs the model and the classifier, not the index
+            return route_command(args)
         ensure_index(args.index, args.model)
         if args.command == "ask":
             from indexer.lexical import leave_out_numba

@@ -56,12 +56,14 @@ class Chatbot:
     'answered'
     """
 
-    def __init__(self, index: Index, encoder, settings: AnswerSettings = AnswerSettings()):
+    def __init__(self, index: Index, encoder, settings: AnswerSettings = AnswerSettings(), router: Router | None = None):
         # `encoder`: anything with encode(texts) -> normalised float32 rows, e.g. indexer's
         # OnnxQueryEncoder (what load() uses) or its sentence-transformers Embedder.
         self._current = _Current.of(index, encoder)
         self.settings = settings
-        self.router = Router()
+        # The safety classifier reads the same vectors as the index: refused (SafetyModelError)
+        # when it was trained on another embedding model.
+        self.router = router or Router.load(index.model["fingerprint"], index.model["name"])
         self.index_dir: Path | None = None  # set by load(); where reload() looks
         self.model_path: Path | None = None
 

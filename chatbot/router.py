@@ -1,31 +1,133 @@
 """The safety router: decides, before anything is retrieved, whether a message is a crisis, a
 request for personal medical advice, or an ordinary question, and says why.
 
-The engine encodes every text the router asks for together with the search query, in one call,
-and hands the router those vectors: the router never encodes anything itself.
+A message is judged whole and sentence by sentence (any sentence can make it a crisis): the rules
+(`safety_rules.py`) first, for their precision and readable names, then the trained classifier
+(`safety_classifier.py`) on the texts' embeddings. The engine encodes every text the router asks
+for together with the search query, in one call, and hands the router those vectors: the router
+never encodes anything itself.
 
->>> router = Router()
+>>> router = Router.load()
 >>> texts = router.texts("How much ketamine should I take?")
 >>> router.decide(texts, encoder.encode(texts))
-Route(kind=<RouteKind.ADVICE: 'advice'>, rule='personal dosing', probability=None)
+Route(kind=<RouteKind.ADVICE: 'advice'>, rule='personal dose', probability=0.97)
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 
 from .answers import Route, RouteKind
-from .safety import route as rule_route
+from .safety_classifier import SafetyClassifier, Thresholds, pick
+from .safety_rules import RuleMatch, match_rule
+
+# pysbd costs ~0.2-0.4 ms a call; a message without a sentence end followed by more text is one
+# sentence, and most questions are.
+_MAYBE_SEVERAL = re.compile(r"[.!?…;]\s*\S")
+
+
+def split_message(message: str) -> list[str]:
+    """The message's sentences (pysbd, as the indexer splits the corpus), or [message] when it has one."""
+    if not _MAYBE_SEVERAL.search(message.rstrip(".!?… ")):
+        return [message]
+    from indexer.sentences import split_sentences
+
+    sentences = [message[s.start : s.end] for s in split_sentences(message, 0, len(message))]
+    return sentences if len(sentences) > 1 else [message]
+
+
+@dataclass(frozen=True)
+class TextVerdict:
+    """One text of a message: the rule that fired on it, and the classifier's probabilities."""
+
+    text: str
+    rule: RuleMatch | None
+    probabilities: dict[str, float] | None  # class -> probability; None without a classifier
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The router's decision with what led to it, text by text (row 0 the whole message)."""
+
+    route: Route
+    texts: tuple[TextVerdict, ...]
+    decided_by: int | None  # the text that decided a crisis or advice route
+
+    def to_dict(self) -> dict:
+        return {
+            "route": self.route.to_dict(),
+            "decided_by": self.decided_by,
+            "texts": [
+                {
+                    "text": t.text,
+                    "rule": {"kind": t.rule.kind.value, "name": t.rule.rule} if t.rule else None,
+                    "probabilities": {k: round(v, 4) for k, v in t.probabilities.items()} if t.probabilities else None,
+                }
+                for t in self.texts
+            ],
+        }
 
 
 class Router:
-    """Rules first (precise, with readable names)."""
+    """Rules, then the classifier when one is given (`Router.load()` gives the committed one)."""
+
+    def __init__(self, classifier: SafetyClassifier | None = None):
+        self.classifier = classifier
+
+    @classmethod
+    def load(cls, model_fingerprint: str | None = None, model_name: str | None = None, path: Path | None = None) -> Router:
+        """The router with the committed classifier, refused (SafetyModelError) when it was trained
+        on another embedding model than `model_fingerprint` (the index's)."""
+        classifier = SafetyClassifier.load(path)
+        classifier.check_model(model_fingerprint, model_name)
+        return cls(classifier)
 
     def texts(self, message: str) -> list[str]:
-        """The texts whose vectors the decision needs: the message first."""
-        return [message]
+        """The texts whose vectors the decision needs: the message, then each of its sentences
+        when it has several."""
+        sentences = split_message(message)
+        return [message] if sentences == [message] else [message, *sentences]
+
+    def assess(self, texts: list[str], vectors: np.ndarray | None = None) -> Assessment:
+        """The decision for a message with its reasons, given `texts(message)` and their vectors
+        (row i = texts[i])."""
+        rules = [match_rule(t) for t in texts]
+        probabilities = None
+        if self.classifier is not None:
+            if vectors is None or len(vectors) != len(texts):
+                raise ValueError(f"the router needs one vector per text: {len(texts)} texts, {0 if vectors is None else len(vectors)} vectors")
+            probabilities = self.classifier.probabilities(texts, vectors)
+        verdicts = tuple(
+            TextVerdict(t, r, None if probabilities is None else dict(zip(("crisis", "advice", "none"), map(float, p), strict=True)))
+            for t, r, p in zip(texts, rules, probabilities if probabilities is not None else [None] * len(texts), strict=True)
+        )
+        thresholds = self.classifier.thresholds if self.classifier is not None else None
+        route, decided_by = combine(rules, probabilities, thresholds)
+        return Assessment(route, verdicts, decided_by)
 
     def decide(self, texts: list[str], vectors: np.ndarray | None = None) -> Route:
         """The decision for a message, given `texts(message)` and their vectors (row i = texts[i])."""
-        kind, rule = rule_route(texts[0])
-        return Route(RouteKind(kind) if kind else None, rule, None)
+        return self.assess(texts, vectors).route
+
+
+def combine(
+    rules: list[RuleMatch | None], probabilities: np.ndarray | None, thresholds: Thresholds | None
+) -> tuple[Route, int | None]:
+    """The route from each text's rule match and class probabilities (rows = texts), and the text
+    that decided it. A crisis rule, then the classifier's crisis, then an advice rule, then the
+    classifier's advice: so a crisis is never hidden behind an advice rule."""
+    verdict = pick(probabilities, thresholds) if probabilities is not None else None
+    for kind, column in ((RouteKind.CRISIS, 0), (RouteKind.ADVICE, 1)):
+        matched = [i for i, r in enumerate(rules) if r is not None and r.kind == kind]
+        # Point at the sentence that fired rather than the whole message, when both did.
+        fired = (matched[1] if len(matched) > 1 and matched[0] == 0 else matched[0]) if matched else None
+        if fired is not None:
+            p = None if probabilities is None else float(probabilities[fired, column])
+            return Route(kind, rules[fired].rule, p), fired
+        if verdict is not None and verdict.kind == kind:
+            return Route(kind, None, verdict.probability), verdict.text
+    return Route(None, None, None if verdict is None else verdict.probability), None

@@ -19,6 +19,8 @@ EPILOG = """examples:
   python -m eval qa gold --absent-from ../shared/datasets/squad2/dev-corpus
   python -m eval train-ranker            retrain chatbot/models/ranker.* and abstention.*
   python -m eval bench                   latency, build time, cold start, memory, HTTP load
+  python -m eval train-router            retrain the safety classifier -> chatbot/models/router.json
+  python -m eval safety                  safety routing on the test split and the gold set -> eval/reports/safety.*
 """
 
 
@@ -101,6 +103,21 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--workers", default="1,2", help="server worker counts to load-test (default: %(default)s)")
     bench.add_argument("--clients", default="1,8,32", help="concurrent HTTP clients per level (default: %(default)s)")
     bench.add_argument("--requests", type=int, default=64, help="requests per level (default: %(default)s)")
+
+    train_router = sub.add_parser(
+        "train-router",
+        help="retrain the safety classifier on ../shared/datasets/safety-train and eval/data/safety/",
+        description="Fit the safety classifier, choose its thresholds on the dev split and write the committed "
+        "artefact (chatbot/models/router.json and router-neighbours.npy). Deterministic: the same data give the same files.",
+    )
+    train_router.add_argument("--model", type=Path, default=None, help="embedding model folder (default: the packaged all-MiniLM-L6-v2)")
+    train_router.add_argument("--out", type=Path, default=None, help="artefact path (default: chatbot/models/router.json)")
+
+    safety = sub.add_parser("safety", help="safety routing: recall, precision, false alarms on the test split and the gold set")
+    safety.add_argument("--gold", type=Path, default=argparse.SUPPRESS, help="gold set, JSONL (default: eval/data/gold.jsonl)")
+    safety.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
+    safety.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the report's data as JSON")
+    safety.add_argument("--router", type=Path, default=None, help="classifier artefact (default: chatbot/models/router.json)")
     return p
 
 
@@ -269,6 +286,46 @@ def bench_command(args, embedder) -> int:
     return 0
 
 
+def train_router_command(args, embedder) -> int:
+    from chatbot.safety_classifier import DEFAULT_PATH
+
+    from . import train_router
+    from .safety import safety_metrics, summary_table
+
+    training = train_router.train(embedder, progress=_say)
+    paths = training.classifier.save(args.out or DEFAULT_PATH)
+    print(summary_table({"dev": safety_metrics(training.dev), "test": safety_metrics(training.test)}))
+    t = training.classifier.thresholds
+    print(f"\nC {training.chosen[0]}, embedding scale {training.chosen[1]}, temperature {training.classifier.temperature:.3f}; thresholds: crisis {t.crisis} "
+          f"(a lone sentence {t.crisis_sentence}), advice {t.advice}")
+    _say("wrote " + ", ".join(str(p) for p in paths) + "; see the full report with: python -m eval safety")
+    return 0
+
+
+def safety_command(args, embedder) -> int:
+    from chatbot.router import Router
+
+    from . import safety
+    from .gold import load_gold
+    from .reports import command_line, run_info
+    from .safety_data import gold_as_safety, load_safety_items
+
+    router = Router.load(embedder.info.fingerprint, embedder.info.name, path=args.router)
+    items = load_safety_items()
+    sets = {
+        "test": [i for i in items if i.split == "test"],
+        "gold": gold_as_safety(load_gold(args.gold)),
+        "dev": [i for i in items if i.split == "dev"],
+    }
+    results = {}
+    for name, chosen in sets.items():
+        routed = safety.route_items(router, chosen, embedder)
+        results[name] = (routed, safety.safety_metrics(routed))
+    about = {k: router.classifier.about.get(k) for k in ("training",)}
+    _emit(args, "safety", safety.report(results, router.classifier.thresholds, run_info(command_line()), about))
+    return 0
+
+
 COMMANDS = {
     "compare": compare_command,
     "tune": tune_command,
@@ -276,6 +333,8 @@ COMMANDS = {
     "qa": qa_command,
     "train-ranker": train_ranker_command,
     "bench": bench_command,
+    "train-router": train_router_command,
+    "safety": safety_command,
 }
 
 
@@ -286,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import EvalError
 
     try:
-        embedder = Embedder()
+        embedder = Embedder(getattr(args, "model", None))
         return COMMANDS.get(args.command, gold_command)(args, embedder)
     except (EvalError, IndexerError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from chatbot.answers import Status
 
 from .errors import GoldSetError
+from .jsonl import json_lines
 from .paths import GOLD_PATH
 
 KINDS = ("answerable", "followup", "out_of_scope", "unanswerable", "advice", "crisis", "lookalike")
@@ -99,19 +99,9 @@ def _item(data: object, path: Path, line: int) -> GoldItem:
 def load_gold(path: Path | None = None) -> list[GoldItem]:
     """The gold items of a JSONL file (`eval/data/gold.jsonl` by default), in file order."""
     path = Path(path) if path is not None else GOLD_PATH
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise GoldSetError(path, 0, f"cannot be read ({exc.strerror or exc})") from exc
     items: list[GoldItem] = []
     seen: set[str] = set()
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise GoldSetError(path, number, f"is not valid JSON ({exc})") from exc
+    for number, data in json_lines(path, GoldSetError):
         item = _item(data, path, number)
         if item.id in seen:
             raise GoldSetError(path, number, f"id {item.id!r} is used twice")

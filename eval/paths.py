@@ -11,6 +11,10 @@ GOLD_PATH = EVAL_DIR / "data" / "gold.jsonl"
 BASELINE_PATH = EVAL_DIR / "baseline.json"
 # The public QA data the ranker and the abstention classifier learn from (beside the repository).
 SQUAD_DIR = REPO_ROOT.parent / "shared" / "datasets" / "squad2" / "dev-corpus"
+# The safety router's training data: the shared public set beside the repository, and the
+# examples the team wrote (every *.jsonl file in eval/data/safety/).
+SAFETY_TRAIN_PATH = REPO_ROOT.parent / "shared" / "datasets" / "safety-train" / "items.jsonl"
+SAFETY_WRITTEN_DIR = EVAL_DIR / "data" / "safety"
 
 
 def cache_dir() -> Path:

@@ -1,0 +1,303 @@
+"""Safety rules: readable, precise patterns for the clear cases, each with a name that travels with
+the decision. The trained classifier (`safety_classifier.py`) catches what the rules leave out, so
+a rule here should rather stay silent than fire on a look-alike.
+
+- crisis: self-harm, suicide or overdose intent, or a request for a method -> emergency message.
+- advice: the visitor's own dose, starting, stopping, switching or combining a medicine, or getting
+  one without a prescription -> "ask your doctor" notice.
+Informational questions that merely name a drug, a dose or suicide match no rule.
+
+>>> match_rule("How much ketamine should I take?")
+RuleMatch(kind=<RouteKind.ADVICE: 'advice'>, rule='personal dose')
+>>> match_rule("This humidity is killing me") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .answers import RouteKind
+
+# Medicines and supplements a visitor may ask about (brand, generic, drug-name endings, slang).
+MEDICINE = (
+    r"(?:ketamine|esketamine|spravato|ldn|naltrexone|tramadol|ultram|gabapentin|neurontin|pregabalin|lyrica|"
+    r"duloxetine|cymbalta|milnacipran|savella|amitriptyline|elavil|cyclobenzaprine|flexeril|"
+    r"pills?|meds|medications?|medicines?|drugs?|tablets?|capsules?|painkillers?|pain ?killers|opioids?|opiates?|"
+    r"oxy\w*|percocet|norco|vicodin|codeine|morphine|fentanyl|suboxone|methadone|benzos?|xanax|valium|klonopin|"
+    r"ativan|ambien|zolpidem|trazodone|sleeping (?:pills?|tablets?)|sleep aids?|anti-?depressants?|ssris?|snris?|"
+    r"muscle relaxers?|muscle relaxants?|steroids?|prednisone|insulin|lithium|adderall|ritalin|prescriptions?|"
+    r"effexor|zoloft|prozac|lexapro|wellbutrin|bupropion|tylenol|acetaminophen|paracetamol|advil|aleve|"
+    r"aspirin|naproxen|benadryl|melatonin|cbd(?: oil| gummies)?|vitamin \w+|vitamins|magnesium|supplements?|"
+    r"turmeric|st\.? john'?s wort|nasal spray|lozenges?|troches?|infusions?|"
+    r"\w+(?:xetine|faxine|aline|triptyline|abalin|apentin|azepam|azolam|codone|morphone|profen|cillin|mycin|"
+    r"prazole|olol|statin|triptan|tadine|semide|sartan|pril|zodone|pramine|xone|drone))"
+)
+DOSE_UNIT = r"(?:mg|milligrams?|mcg|micrograms?|ml|units?|doses?|dosage|sprays?|puffs?)"
+_MEDICINE = re.compile(rf"\b{MEDICINE}\b", re.IGNORECASE)
+_DOSE_UNIT = re.compile(rf"\d ?{DOSE_UNIT}\b|\b{DOSE_UNIT}\b", re.IGNORECASE)
+# "at home" and "home use" speak for the visitor: it is their own use of a medicine.
+_SELF = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself|mine|at home|home use)\b", re.IGNORECASE)
+_JOKING = re.compile(r"\b(?:lol|lmao|lmfao|rofl|haha\w*|jk|just kidding)\b|😂|🤣|😆|😅", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no|n't|dont|don't|won't|wont|wouldn't|wouldnt|isn't|aren't|nor)\b", re.IGNORECASE)
+# Who is the subject just before a match: the nearest of these wins.
+_SUBJECT = re.compile(
+    r"\b(?:(?P<self>i|i'm|im|i've|ive|i'd|i'll|me|myself)|(?P<other>he|she|they|he's|she's|they're|"
+    r"he'd|she'd|they'd|his|her|their|him|them|someone|somebody|people|patients?|friends?|husband|wife|"
+    r"partner|son|daughter|mom|mum|mother|dad|father|brother|sister|aunt|uncle|grand\w+|cousin|boyfriend|"
+    r"girlfriend|teen\w*|kids?|child|children|roommate|neighbou?r\w*|character|anyone|everyone|men|women|us|we))\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[.!?;]")
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The words of the same sentence before `start`."""
+    cut = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    return text[cut:start]
+
+
+def negated(text: str, start: int) -> bool:
+    """A negation among the three words before the match ("I would never kill myself")."""
+    words = _clause_before(text, start).split()[-3:]
+    return bool(_NEGATION.search(" ".join(words)))
+
+
+def about_someone_else(text: str, end: int) -> bool:
+    """The nearest subject up to the end of the match is someone else ("my husband says he
+    wants to die", "how many of us have to die")."""
+    subjects = list(_SUBJECT.finditer(_clause_before(text, end)))
+    return bool(subjects) and subjects[-1].group("other") is not None
+
+
+def joking(text: str) -> bool:
+    """Laughter marks hyperbole ("I'm gonna die in this queue lol"): left to the classifier."""
+    return bool(_JOKING.search(text))
+
+
+def names_medicine(text: str) -> bool:
+    return bool(_MEDICINE.search(text) or _DOSE_UNIT.search(text))
+
+
+def speaks_for_self(text: str) -> bool:
+    return bool(_SELF.search(text))
+
+
+def text_facts(text: str) -> dict[str, bool]:
+    """The guards that look at the whole text, computed once per text."""
+    return {"medicine": names_medicine(text), "self": speaks_for_self(text), "joking": joking(text)}
+
+
+# Guards: checks that silence a rule. "negation", "someone else" and "joking" look at the match;
+# "medicine" and "self" require the whole text to name a medicine or speak in the first person.
+GUARDS = ("negation", "someone else", "joking", "medicine", "self")
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: RouteKind
+    name: str
+    pattern: re.Pattern
+    guards: frozenset[str]
+
+    def fires(self, text: str, facts: dict[str, bool] | None = None) -> bool:
+        """Whether the rule fires on `text`; `facts` are the text-wide guards (`text_facts`),
+        computed once when several rules look at the same text."""
+        facts = facts if facts is not None else text_facts(text)
+        if "medicine" in self.guards and not facts["medicine"]:
+            return False
+        if "self" in self.guards and not facts["self"]:
+            return False
+        if "joking" in self.guards and facts["joking"]:
+            return False
+        for found in self.pattern.finditer(text):
+            if "negation" in self.guards and negated(text, found.start()):
+                continue
+            if "someone else" in self.guards and about_someone_else(text, found.end()):
+                continue
+            return True
+        return False
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """The rule that decided a text: its kind and its name."""
+
+    kind: RouteKind
+    rule: str
+
+
+def _rule(kind: RouteKind, name: str, pattern: str, *guards: str) -> Rule:
+    unknown = set(guards) - set(GUARDS)
+    if unknown:
+        raise ValueError(f"rule {name!r}: unknown guard(s) {sorted(unknown)}; the guards are {GUARDS}")
+    return Rule(kind, name, re.compile(pattern, re.IGNORECASE), frozenset(guards))
+
+
+CRISIS, ADVICE = RouteKind.CRISIS, RouteKind.ADVICE
+_M = MEDICINE
+_TAKE_ALL = r"(?:all|all of|every|the whole|a whole|an entire|the entire|the rest of)"
+
+# Crisis rules come first: a message that is both a crisis and an advice request is a crisis.
+RULES: tuple[Rule, ...] = (
+    _rule(CRISIS, "suicidal",
+          r"\b(?:i'?m|i am|im|feel|feeling|felt|been|getting|get)(?: (?!not\b|never\b)\w+){0,2} suicidal\b"
+          r"|\b(?:i'?ve|i have|i'?m having|having|been having|i get|i keep having|i keep getting)(?: (?!not\b|never\b|no\b)\w+){0,3} suicidal (?:thoughts|ideation|feelings|urges)\b"
+          r"|\bmy suicid\w*(?! attempt)\b"
+          r"|\b(?:think|thinking|thought)(?: \w+)? (?:about|of) (?:suicide|killing myself|ending my life|taking my (?:own )?life|ending it)\b"
+          r"|\b(?:planning|considering|contemplating|plotting|attempt|attempting|try|trying)(?: my)? (?:suicide|killing myself|ending my life|taking my (?:own )?life)\b"
+          r"|\bsuicid\w* (?:is|feels|seems)(?: like)? (?:the|my) (?:only|best) (?:way|option|answer|choice)\b"
+          r"|(?:^|[.!?]\s*)(?:\w+ )?suicidal (?:again|tonight|today|right now|lately|all day)\b",
+          "negation", "someone else", "joking"),
+    _rule(CRISIS, "kill myself", r"\b(?:kill|off)(?:ing)? ?my ?self\b", "negation", "joking"),
+    _rule(CRISIS, "end my life",
+          r"\b(?:end|take|ending|taking) (?:my|my own) life\b|\bend(?:ing)? it all\b|\bcommit(?:ting)? suicide\b"
+          r"|\bend(?:ing)? (?:it|everything) (?:tonight|today|now|for good|soon|this week\w*)\b"
+          r"|\b(?:want|wanna|going|gonna|ready|plan(?:ning)?|decided) to end (?:it|everything)\b(?! with| between| off)|\bleave this world\b",
+          "negation", "someone else", "joking"),
+    _rule(CRISIS, "want to die",
+          r"\b(?:want|wanna|wish|plan(?:ning)?|ready|deserve|prefer|trying) to (?:die|be dead|not exist|stop existing|disappear (?:forever|for good))\b"
+          r"|\bwish (?:i|that i) (?:was|were|could be) (?:dead|never born)\b|\bwish i could (?:just )?die\b"
+          r"|\bbetter off dead\b|\brather be dead\b|\buntil i (?:die|am dead|'m dead)\b",
+          "negation", "someone else", "joking"),
+    _rule(CRISIS, "burden",
+          r"\bbetter off (?:without me|if i (?:was|were|wasn'?t|weren'?t) (?:gone|dead|here|around|alive)|when i'?m gone)\b",
+          "negation", "joking"),
+    _rule(CRISIS, "warning signs",
+          r"\breasons? (?:not )?to (?:stay alive|keep living|live|keep going|be alive|go on|do it|end it|stay)(?= *(?:$|[.!,?]|and\b|but\b|any ?more|with this))"
+          r"|\breason (?:why )?i should (?:still )?(?:be here|be alive|live|stay|keep living)\b"
+          r"|\bwhy (?:should|would) i (?:keep|go on|bother) (?:living|going on|being alive|staying alive)\b|\bwhy (?:should|would) i (?:live|stay alive)\b"
+          r"|\b(?:not going to|won'?t) be (?:here|around) (?:much longer|for long|next (?:week|month|year)|after (?:this|tonight|tomorrow))\b"
+          r"|\bcan'?t see myself (?:being here|living|alive|being alive|making it)\b|\bdon'?t plan to (?:see|be here|be around|live)\b"
+          r"|\b(?:hope|wish|pray)(?: that)? (?:i|god|my heart|something|someone)\b[^.?!]{0,30}\b(?:die|dead|hit by a (?:car|bus|truck|train)|heart (?:just )?stops|takes? me|kills? me|(?:get|got) killed)\b"
+          r"|\b(?:want|wanna|need) (?:it|this|everything) (?:all )?(?:to be )?(?:over|to stop|to end) (?:for good|forever|permanently)\b"
+          r"|\bwant out (?:for good|forever|permanently)\b|\blet go for good\b|\bdisappear(?:ed)? (?:for good|forever|permanently)\b"
+          r"|\b(?:whether|if) i live or die\b|\b(?:death|dying|being dead) (?:would|will) be (?:a relief|easier|better|a mercy|welcome)\b"
+          r"|\bnothing (?:is |left )?(?:keeping|holding) me (?:here|alive)\b|\b(?:guts|courage|nerve) to (?:end it|do it|kill myself|go through with it)\b"
+          r"|\bi would (?:already )?be (?:gone|dead)\b|\b(?:go to sleep|fall asleep) (?:for good|forever|permanently)\b"
+          r"|\b(?:bought|got|have|tied|made) (?:a|the|my) (?:rope|noose)\b|\bnoose\b",
+          "someone else", "joking"),
+    _rule(CRISIS, "give up on life", r"\bgive up on (?:life|living)\b|\bwhy (?:i )?shouldn'?t (?:i )?(?:just )?(?:end it|kill myself|do it|die)\b",
+          "negation", "someone else", "joking"),
+    _rule(CRISIS, "no will to live",
+          r"\b(?:don'?t|do not|no longer|can'?t|cannot) (?:want to |wanna )?(?:live|go on|keep going|keep living)(?= *(?:$|[.!,?]|any ?more|like this|with this|this way|in this world))"
+          r"|\b(?:don'?t|do not|no longer) (?:want to |wanna )?be alive\b"
+          r"|\bno (?:point|reason|will) (?:in |to )?(?:living|live|going on|be alive|stay(?:ing)? alive|keep going)\b"
+          r"|\bpoint (?:in|of) (?:living|going on|being alive|staying alive)\b"
+          r"|\b(?:hope|wish|pray|want|wanna)\b.{0,30}\b(?:never|not|don'?t|won'?t) wake up(?= *(?:$|[.!,?]|again|any ?more|tomorrow|in the morning|ever))",
+          "someone else", "joking"),
+    _rule(CRISIS, "method to die",
+          r"\b(?:painless|quick|quickest|easy|easiest|best|fastest|surest|peaceful|simplest|effective) (?:way|ways|method|methods) (?:to|of) (?:die|dying|kill (?:myself|yourself)|commit suicide|end (?:my|your) life|end it)\b"
+          r"|\bhow (?:can|could|do|would|should) i (?:die|end it|kill myself|end my life|commit suicide)\b"
+          r"|\bhow to (?:kill (?:myself|yourself)|commit suicide|end (?:my|your) life|hang (?:myself|yourself))\b"
+          r"|\b(?:ways?|drugs?|pills?|places?|methods?|best|easiest|painless|quickest) (?:\w+ ){0,4}?to kill yourself\b"
+          r"|\bsuicide (?:methods?|note)\b|\b(?:least painful|painless|quickest|fastest|easiest|surest) (?:death|suicide)\b"
+          r"|\b(?:painless|peaceful) ways? to go\b(?! to| for| about| through| from| back| home| out)"
+          r"|\b(?:ways? to|how (?:to|can i|do i)|methods? (?:of|for)|best way to|tips? (?:on|for)|help me) (?:\w+ ){0,2}?(?:self[- ]?harm|hurt myself|harm myself|cut myself)\b",
+          "someone else", "joking"),
+    _rule(CRISIS, "method",
+          r"\b(?:jump(?:ing)?|throw(?:ing)? myself) (?:off|from) (?:a|the|my|this|that) (?:bridge|building|roof|balcony|cliff|window|tower|overpass|parking garage)\b"
+          r"|\b(?:step|stepping|jump|jumping|throw myself) in front of (?:a|the) (?:train|truck|bus|car|subway)\b"
+          r"|\bhang(?:ing)? myself\b|\bslit(?:ting)? my (?:wrists?|throat)\b|\bshoot(?:ing)? myself\b"
+          r"|\bdrown(?:ing)? myself\b(?! in)|\b(?:drive|crash|steer) (?:my car |the car )?into (?:a|the) (?:tree|wall|truck|river|oncoming)\b|\bgas(?:sing)? myself\b|\bsuffocat\w* myself\b|\bpoison(?:ing)? myself\b",
+          "negation", "someone else", "joking"),
+    _rule(CRISIS, "goodbye",
+          r"\bthis is (?:my )?(?:final |last )?goodbye\b|\bthis is my (?:final|last) (?:post|message|note)\b(?= *(?:$|[.!,?]))"
+          r"|\bby the time (?:you|anyone|someone|they) (?:reads?|sees?|finds?) this\b|\bsaid my goodbyes\b"
+          r"|\bi won'?t be alive\b",
+          "joking"),
+    _rule(CRISIS, "self-harm",
+          r"\b(?:cut|cutting|burn|burning|starve|starving|scratch|scratching) ?my ?self\b(?! (?:shaving|cooking|by accident|accidentally|on (?:a|the)|with (?:a|the) (?:knife|oven|iron|pan|stove|kettle)|while|when|in the kitchen))"
+          r"|\b(?:want|wanna|going|gonna|urges?|need|tempted|started|keep|kept|been) (?:to )?(?:hurt(?:ing)?|harm(?:ing)?|hit(?:ting)?|punish(?:ing)?|injur(?:e|ing)) ?my ?self\b"
+          r"|\b(?:hurt(?:ing)?|harm(?:ing)?|hit(?:ting)?|punish(?:ing)?|injur(?:e|ing)) ?my ?self (?:again|on purpose|to cope|until|every)\b"
+          r"|\bi (?!used to)(?:\w+ ){0,2}self[- ]?harm\w*|\bself[- ]?harm\w* again\b|\burges? to (?:self[- ]?harm|cut)\b"
+          r"|\bcut(?:ting)? my (?:wrists?|arms?|thighs?|skin)\b|\b(?:hide|hiding|cover|covering) (?:the |my )?(?:cuts|burns)\b"
+          r"|\b(?:want|wanna|need|urges?|tempted) to cut\b(?= *(?:$|[.!,?]|again|so|really|tonight|right now|myself|deep))"
+          r"|\bmake myself (?:throw up|vomit|sick)\b|\bstop(?:ped)? eating on purpose\b"
+          r"|\b(?:develop|speed up|get|become|hide|hiding)\b[^.?!]{0,15}\b(?:anorexi\w*|bulimi\w*|eating disorder)\b"
+          r"|\bharm(?:ing)? ?my ?self\b|\b(?:use|used|objects?|items?|tools?) (?:\w+ ){0,3}?for self[- ]?harm\w*\b",
+          "negation", "someone else", "joking"),
+    _rule(CRISIS, "overdose",
+          r"\b(?:want|wanna|going|gonna|plan(?:ning)?|try(?:ing)?|decided|ready) to (?:overdose|od)\b"
+          r"|\b(?:overdose|od)\b.{0,40}\b(?:on purpose|to die|and die|end it|kill me|never wake)\b"
+          r"|\bhow (?:much|many)\b[^.?!]{0,60}?\b(?:would|will|could|does it take|do i need|to|before)\b[^.?!]{0,25}?\b(?:die|kill (?:me|myself|you|yourself)|overdose|od|not wake up|never wake up|stop (?:my|your) heart)\b"
+          r"|\benough to (?:die|kill (?:me|myself)|not wake up|never wake up|end it|overdose)\b"
+          r"|\blet me (?:overdose|od|die)\b|\b(?:overdose|od) (?:fastest|quickly|faster|painlessly)\b"
+          r"|\b(?:took|swallowed|overdosed|od'?d)\b[^.?!]{0,40}\bon purpose\b"
+          r"|\b(?:took|swallowed|taken|downed) (?:\d{2,}|a (?:bunch|handful|lot)|twenty|thirty|forty|fifty) (?:of )?(?:my |the )?(?:[\w-]+ )?(?:pills|tablets|capsules|meds)\b"
+          r"|\btake (?:all|my whole|the whole|a whole|every)\b[^.?!]{0,60}\b(?:kill me|die|not wake up|never wake up)\b",
+          "negation", "someone else", "joking"),
+    _rule(CRISIS, "taking everything",
+          rf"\b(?:took|swallowed|downed|thinking (?:about|of) taking|(?:going|gonna|plan(?:ning)?|want|about|decided|ready) to (?:take|swallow|down))\b (?:\w+ ){{0,2}}?{_TAKE_ALL}\b (?:\w+ ){{0,3}}?(?:{_M}|bottle|pack|box|supply|it|them)\b"
+          rf"|\b(?:take|swallow|down) (?:them|these|those|it) all\b(?! in\b| back| away| off| out)|\b(?:take|swallow) everything\b[^.?!]{{0,30}}\b(?:medicine cabinet|pills?|meds|bottle)\b|\b(?:saving|saved|hoarding|hoarded|stockpiling|stockpiled|collecting) (?:up )?(?:my |all my )?(?:\w+ )?{_M}\b",
+          "negation", "someone else", "joking", "medicine"),
+    _rule(ADVICE, "personal dose",
+          r"\bhow (?:much|many|often|high|frequently)\b[^.?!]{0,60}\b(?:should|can|could|do|must|may|shall) i\b[^.?!]{0,40}\b(?:take|use|have|get|inject|spray|go|dose|give myself)\b"
+          rf"|\bhow (?:much|many)\b[^.?!]{{0,40}}\b{DOSE_UNIT}\b[^.?!]{{0,40}}\b(?:i|me|my)\b"
+          r"|\b(?:right|correct|safe|good|best|starting|max(?:imum)?|ideal|proper) (?:[\w-]+ )?(?:dose|dosage|amount|mg|milligrams?)\b[^.?!]{0,40}\b(?:for me|i|my|at home|on my own|myself)\b"
+          r"|\bwhat (?:dose|dosage|amount|strength)\b[^.?!]{0,40}\b(?:should|can|could|do|would) i\b"
+          r"|\bwhat (?:dose|dosage|amount)\b[^.?!]{0,50}\b(?:safe|ok|okay|right)\b[^.?!]{0,30}\b(?:at home|for me|myself|on my own|without (?:a doctor|supervision))\b"
+          rf"|\b(?:double|triple|increase|decrease|lower|raise|up|cut|halve|reduce|adjust|change) (?:my|the) (?:[\w-]+ ){{0,2}}?(?:dose|dosage|doses|{_M})\b"
+          r"|\b(?:can|could|should|may) i (?:take|use|have) (?:more|extra|another|an extra|a second|two|2|three|3|half|less|double)\b"
+          r"|\b(?:go|going|bump|move) (?:up|down) to \d+ ?(?:mg|mcg|ml)\b"
+          r"|\bhow (?:much|many)\b[^.?!]{0,40}\b(?:safe|ok|okay)\b[^.?!]{0,20}\b(?:for me|at home|to take|to use)\b"
+          rf"|\bhow (?:much|many)\b[^.?!]{{0,40}}\b{DOSE_UNIT}\b[^.?!]{{0,40}}\b(?:at home|for me|myself)\b"
+          r"|\b\d+ ?(?:mg|mcg|ml)\b[^.?!]{0,40}\btoo (?:much|high|low|little|strong) for me\b"
+          r"|\b(?:is it|would it be) \w+ (?:for me )?to (?:take|use) my\b"
+          r"|\b(?:should|can|could) i (?:restart|resume|go back on|start again)\b"
+          r"|\bis (?:that|this|it) (?:an? )?(?:ok|okay|good|safe|right|normal|high|low|too high|too low) (?:dose|dosage|amount)\b"
+          r"|\bask(?:ing)? (?:\w+ )?(?:to|for|about) (?:an? )?(?:increase|higher dose|lower dose|decrease|bigger dose)\b",
+          "medicine", "self"),
+    _rule(ADVICE, "stop or taper",
+          rf"\b(?:stop|stopping|quit|quitting|come off|coming off|get off|getting off|go off|wean(?:ing)?(?: myself)? off|taper(?:ing)?(?: off| down)?|discontinue|discontinuing|drop|dropping|ditch|skip|skipping|cut out|pause|take a break from) (?:taking |using |on )?(?:my |all my |all of my |these |this |the |them )?(?:[\w-]+ ){{0,2}}?{_M}\b"
+          r"|\b(?:how|should|can|could|may|do i need to|when (?:can|should) i|(?:best|fastest|safest|quickest|right) way to|is it (?:ok|okay|safe|fine|bad|dangerous)(?: for me)? (?:to|if i))\b[^.?!]{0,60}\b(?:taper|wean|come off|get off|go off|stop|quit|discontinue)\b"
+          r"|\b(?:should|can|could) i (?:keep|continue|carry on) (?:taking|using|on)\b"
+          r"|\bcold turkey\b",
+          "medicine", "self"),
+    _rule(ADVICE, "switch",
+          r"\b(?:should|can|could|may|would it be (?:better|ok|okay|safe)(?: for me)? to|is it (?:ok|okay|safe|better|fine)(?: for me)? to|how (?:do|should|can) i)\b[^.?!]{0,20}\b(?:switch|change|swap|trade|replace|transition|go back|move|go straight)\b"
+          rf"|\b(?:replac|swap|switch|trad|chang)\w* (?:my|from) (?:[\w-]+ ){{0,2}}?{_M}\b[^.?!]{{0,40}}\b(?:for|with|to)\b"
+          rf"|\b(?:instead of|rather than|in place of) (?:my |taking |using )?(?:[\w-]+ )?{_M}\b",
+          "medicine", "self"),
+    _rule(ADVICE, "combine",
+          r"\b(?:can|could|should|may) i\b[^.?!]{0,15}\b(?:take|use|have|drink|mix|combine|add|do|smoke)\b[^.?!]{0,50}\b(?:with|and|together|while (?:i'?m |i am )?(?:on|taking|using)|on top of|at the same time|same (?:day|night|time)|alongside|plus)\b"
+          r"|\b(?:is it|would it be|it is|is that|will it be)\b (?:\w+ ){0,2}?(?:safe|ok|okay|fine|alright|bad|dangerous|a problem|harmful|risky)(?: for me)? (?:to|if i) (?:take|use|mix|combine|drink|have|smoke|add)\b[^.?!]{0,60}\b(?:with|and|together|while|on top of|alongside|same)\b"
+          rf"|\b(?:mix|mixing|combine|combining)\b (?:my |the )?(?:[\w-]+ )?{_M}\b"
+          r"|\b(?:take|use|mix|combine|have)\b[^.?!]{0,60}\btogether\b|\b(?:take|use|have) (?:them )?(?:both|all three|all of them)\b"
+          rf"|\b(?:alcohol|drink(?:s|ing)?|wine|beers?|weed|cannabis|marijuana|vodka|whiskey)\b[^.?!]{{0,40}}\b(?:with|on|while (?:on|taking)|after) (?:my|the) (?:[\w-]+ ){{0,3}}?{_M}\b"
+          r"|\b(?:interact|interfere|clash)\w*\b[^.?!]{0,30}\b(?:my|me)\b",
+          "medicine"),
+    _rule(ADVICE, "start or choose",
+          r"\b(?:should i|(?:do you think|would you recommend|would you say) (?:that )?i (?:should|need to))(?: even| just| also| still)? (?:take|use|try|start|get|ask for|be on|go on|be taking)\b"
+          r"|\b(?:what|which) (?:\w+ ){0,2}(?:medications?|medicines?|meds|drugs?|pills?|painkillers?|antidepressants?|supplements?)(?: \w+)? (?:should|do|can|could|would|must) i\b"
+          r"|\b(?:what|which) (?:\w+ )?(?:medications?|medicines?|meds|drugs?|pills?|painkillers?|antidepressants?) (?:would|will|could|might) (?:work|help)\b"
+          r"|\b(?:suggest|recommend|prescribe)\b[^.?!]{0,20}\b(?:medications?|medicines?|meds|drugs?|pills?|something)\b[^.?!]{0,20}\b(?:for|to treat|to help|that would help) (?:me|my)\b"
+          r"|\b(?:better|best|safer|worse) for me\b|\bwork (?:better |best )?for me\b"
+          r"|\b(?:would|will|could|can|does|do|might)(?: \w+){0,2} (?:help|work for|be good for|be better for|be safe for) me\b"
+          r"|\b(?:can|could|may) i (?:also |still |just |even )?(?:take|use|try|start|add)\b|\bdo i need (?:to (?:be on|take|start)|an? (?:\w+ )?(?:medications?|medicines?|antidepressants?|painkillers?|pills?|drugs?))\b"
+          r"|\b(?:good|right|safe|best|better) (?:choice|option|idea|fit) for me\b",
+          "medicine", "self"),
+    _rule(ADVICE, "no prescription",
+          r"\b(?:without|instead of|rather than|skip(?:ping)?) (?:a |an |any |the |my |seeing |going to |getting )*(?:prescription|script|rx|doctor|gp|appointment)\b|\bno prescription\b|\bprescribe me\b"
+          rf"|\b(?:buy|order|purchase|get hold of|score|obtain|source) (?:some )?{_M}\b[^.?!]{{0,30}}\b(?:online|myself|at home|cheap|street|friend|dealer|vet)\b"
+          r"|\b(?:buy|order|purchase) (?:some )?(?:es)?ketamine\b|\bdark ?web\b|\bwhere (?:can|do|could) i (?:buy|order|purchase)\b"
+          r"|\bover the counter\b"
+          r"|\b(?:can|could|should|may) i (?:take|use|try|have|borrow)\b[^.?!]{0,20}\b(?:friend|husband|wife|partner|mom|mum|mother|dad|father|sister|brother|neighbou?r|roommate)'?s\b"
+          r"|\b(?:convince|get|persuade|make) (?:my |a |the )?(?:doctor|doc|gp|psychiatrist|rheumatologist)\b[^.?!]{0,20}\b(?:prescribe|give|write|increase|up)\b",
+          "medicine"),
+)
+
+
+def _plain(text: str) -> str:
+    return text.replace("’", "'").replace("‘", "'")
+
+
+def match_rule(text: str) -> RuleMatch | None:
+    """The first rule that fires on `text` (crisis rules first), or None."""
+    plain = _plain(text)
+    facts = text_facts(plain)
+    for rule in RULES:
+        if rule.fires(plain, facts):
+            return RuleMatch(rule.kind, rule.name)
+    return None

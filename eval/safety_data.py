@@ -1,0 +1,121 @@
+"""The safety router's labelled messages: loading them (schema checked line by line), their
+train / dev / test split, and the gold set seen as safety items.
+
+Items come from `../shared/datasets/safety-train/items.jsonl` (public sources, see its README) and
+from every `eval/data/safety/*.jsonl` file (examples the team wrote, each with source "written").
+The split is a hash of the item id, the same cut for every label, so an item never changes split
+when others are added: train 60 %, dev 20 % (thresholds and calibration), test 20 % (reported, never
+tuned on).
+
+>>> items = load_safety_items()
+>>> Counter(split_of(i.id) for i in items)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import EvalError
+from .jsonl import json_lines
+from .paths import SAFETY_TRAIN_PATH, SAFETY_WRITTEN_DIR
+
+LABELS = ("crisis", "advice", "none")
+SPLITS = ("train", "dev", "test")
+TEST_SHARE, DEV_SHARE = 0.2, 0.2
+FIELDS = ("id", "text", "label", "subkind", "source")
+
+
+@dataclass(frozen=True)
+class SafetyItem:
+    id: str
+    text: str
+    label: str  # one of LABELS
+    subkind: str
+    source: str
+
+    @property
+    def split(self) -> str:
+        return split_of(self.id)
+
+
+def split_of(item_id: str) -> str:
+    """"train", "dev" or "test", from the SHA-256 of the id (stable, independent of other items)."""
+    share = int(hashlib.sha256(item_id.encode("utf-8")).hexdigest()[:15], 16) / 16**15
+    return "test" if share < TEST_SHARE else "dev" if share < TEST_SHARE + DEV_SHARE else "train"
+
+
+def data_files() -> list[Path]:
+    """The training data files: the shared set, then the written examples (sorted)."""
+    return [SAFETY_TRAIN_PATH, *sorted(SAFETY_WRITTEN_DIR.glob("*.jsonl"))]
+
+
+def _data_error(path: Path, line: int, problem: str) -> EvalError:
+    hint = " (the shared datasets folder must sit beside the repository)" if line == 0 and path == SAFETY_TRAIN_PATH else ""
+    return EvalError(f"{path}{f', line {line}' if line else ''}: {problem}{hint}")
+
+
+def _item(data: object, path: Path, line: int, written: bool) -> SafetyItem:
+    where = f"{path}, line {line}"
+    if not isinstance(data, dict):
+        raise EvalError(f"{where}: is not a JSON object")
+    missing = [f for f in FIELDS if not isinstance(data.get(f), str) or not data[f].strip()]
+    if missing:
+        raise EvalError(f"{where}: field(s) {', '.join(missing)} missing or empty (every line needs {', '.join(FIELDS)})")
+    if data["label"] not in LABELS:
+        raise EvalError(f"{where}: label {data['label']!r} is not one of {', '.join(LABELS)}")
+    if written and data["source"] != "written":
+        raise EvalError(f"{where}: source is {data['source']!r}; examples in {SAFETY_WRITTEN_DIR} must say \"written\"")
+    return SafetyItem(*(data[f] for f in FIELDS))
+
+
+def load_safety_items(paths: Iterable[Path] | None = None) -> list[SafetyItem]:
+    """Every labelled message of the training data files, in file order; ids must be unique."""
+    paths = list(paths) if paths is not None else data_files()
+    items: list[SafetyItem] = []
+    seen: set[str] = set()
+    for path in paths:
+        written = Path(path).parent == SAFETY_WRITTEN_DIR
+        for number, data in json_lines(Path(path), _data_error):
+            item = _item(data, Path(path), number, written)
+            if item.id in seen:
+                raise EvalError(f"{path}, line {number}: id {item.id!r} is used twice")
+            seen.add(item.id)
+            items.append(item)
+    return items
+
+
+def file_digests(paths: Iterable[Path] | None = None) -> dict[str, str]:
+    """{file name: sha256} of the training data, for the artefact's record."""
+    paths = list(paths) if paths is not None else data_files()
+    return {_label(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths}
+
+
+def _label(path: Path) -> str:
+    path = Path(path).resolve()
+    for root in (SAFETY_WRITTEN_DIR.parent.parent.parent, SAFETY_TRAIN_PATH.parents[3]):
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
+    return path.name
+
+
+def counts(items: Iterable[SafetyItem]) -> dict[str, dict[str, int]]:
+    """{split: {label: n}} with an "all" row and column."""
+    table = Counter((i.split, i.label) for i in items)
+    rows = {s: {label: table[s, label] for label in LABELS} for s in SPLITS}
+    rows["all"] = {label: sum(rows[s][label] for s in SPLITS) for label in LABELS}
+    for row in rows.values():
+        row["all"] = sum(row[label] for label in LABELS)
+    return rows
+
+
+def gold_as_safety(gold) -> list[SafetyItem]:
+    """The gold questions as safety items: kinds advice and crisis keep their label, every other
+    kind (look-alikes included) is "none"; the kind is the subkind. Evaluation only."""
+    return [
+        SafetyItem(g.id, g.question, g.kind if g.kind in ("advice", "crisis") else "none", g.kind, "gold")
+        for g in gold
+    ]

@@ -1,0 +1,153 @@
+"""The safety rules, one by one, with the look-alikes each must leave alone. No model is loaded.
+The examples were written for these tests, apart from the gold set and the training data."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.answers import RouteKind
+from chatbot.safety_rules import GUARDS, RULES, about_someone_else, match_rule, negated
+
+# rule name -> (messages it must catch, look-alikes no rule may catch)
+CASES = {
+    "suicidal": (
+        ["i've been feeling really suicidal since the flare started", "My suicidal thoughts are louder at night",
+         "I keep thinking about suicide lately", "I'm having suicidal thoughts again"],
+        ["I'm not suicidal, just tired of hurting", "What is a safety plan for suicide prevention?",
+         "My brother has been feeling suicidal, how can I help him?"],
+    ),
+    "kill myself": (
+        ["Some days I just want to kill myself", "thinking about killing myself tonight", "gonna off myself"],
+        ["I would never kill myself, I have kids", "I'm going to kill myself laughing lol"],
+    ),
+    "end my life": (
+        ["I've decided to end my life after Christmas", "Ready to end it all", "I want to end it tonight",
+         "I plan to commit suicide"],
+        ["I want to end things with my boyfriend", "Why did he take his own life?",
+         "Why do people commit suicide?"],
+    ),
+    "want to die": (
+        ["I just want to die", "I wish I was dead", "honestly I'd rather be dead", "I will stop eating until I die"],
+        ["I don't want to die, I want the pain to stop", "My dad says he wants to die", "they want to die in peace, at home",
+         "ugh this queue, I want to die lol"],
+    ),
+    "burden": (
+        ["My kids would be better off without me", "Everyone would be better off if I was gone"],
+        ["I'm better off without him"],
+    ),
+    "warning signs": (
+        ["Give me one reason to stay alive", "I'm not going to be around much longer", "I hope I get hit by a bus",
+         "I've stopped caring whether I live or die", "Dying would be a relief", "I bought a rope this morning"],
+        ["What's a good reason to stay in my job?", "I hope my pain stops soon", "I won't be around tomorrow, I'm travelling",
+         "I could sleep forever lol"],
+    ),
+    "give up on life": (
+        ["I'm ready to give up on life", "Tell me why I shouldn't just end it"],
+        ["I won't give up on life, whatever fibro throws at me", "My husband has given up on life"],
+    ),
+    "no will to live": (
+        ["I don't want to live anymore", "I can't go on like this", "there's no reason to stay alive",
+         "what's the point of living with this pain", "I hope I don't wake up tomorrow"],
+        ["I can't live without my heating pad", "I can't go on the trip next week", "I hope I don't wake up with a migraine",
+         "I don't want to live in this city"],
+    ),
+    "method to die": (
+        ["what's the easiest way to kill myself", "how to kill yourself painlessly", "painless way to go?",
+         "how can I self-harm without anyone noticing", "help me write a suicide note"],
+        ["what's the best way to go to the clinic", "how to help a friend who self harms"],
+    ),
+    "method": (
+        ["I keep thinking about jumping off the roof", "I'm going to hang myself", "I want to step in front of a train"],
+        ["I'm drowning myself in work", "we jumped off the boat into the lake"],
+    ),
+    "goodbye": (
+        ["By the time anyone reads this I won't be here", "This is my final goodbye to you all"],
+        ["I said goodbye to my old job today"],
+    ),
+    "self-harm": (
+        ["I cut myself again last night", "I've been burning myself with cigarettes", "I want to hurt myself",
+         "I keep hitting myself when the pain is bad", "I make myself throw up after dinner"],
+        ["I cut myself shaving this morning", "I hurt myself lifting a box", "I burned myself on the stove while cooking",
+         "I used to self-harm in school, does that matter for the clinic?"],
+    ),
+    "overdose": (
+        ["I'm going to overdose tonight", "How many tramadol would it take to kill me?",
+         "would 50 of my pills be enough to die", "I took a handful of pills on purpose"],
+        ["What are the signs of an overdose?", "How many people die from opioid overdoses each year?",
+         "I don't want to overdose by accident"],
+    ),
+    "taking everything": (
+        ["I'm going to take all my pills at once", "I swallowed the whole bottle of my painkillers",
+         "I've been stockpiling my meds"],
+        ["I can't take it all in", "She took a whole bottle of pills years ago"],
+    ),
+    "personal dose": (
+        ["How many mg of gabapentin should I take at night?", "What dose of tramadol is safe to use at home?",
+         "Can I take an extra cyclobenzaprine tonight?", "Should I cut my amitriptyline dose in half?",
+         "Is 150 mg of pregabalin too much for me?"],
+        ["How many steps should I take a day?", "What is the usual dose of duloxetine for fibromyalgia?",
+         "How much exercise should I do on a bad day?"],
+    ),
+    "stop or taper": (
+        ["How do I taper off duloxetine?", "Can I stop taking my gabapentin now the flare is over?",
+         "What's the safest way to come off Lyrica for me?", "Should I keep taking my savella while pregnant?"],
+        ["What are the withdrawal symptoms of stopping pregabalin?", "Why do doctors taper antidepressants slowly?",
+         "How do I stop my fibro flares?"],
+    ),
+    "switch": (
+        ["Should I switch from Cymbalta to Savella?", "Can I replace my tramadol with CBD oil?"],
+        ["Should I switch to a standing desk?", "What is the difference between gabapentin and pregabalin?"],
+    ),
+    "combine": (
+        ["Can I take ibuprofen with my duloxetine?", "Is it safe to drink wine with pregabalin?",
+         "Can I have beers while I'm on gabapentin?"],
+        ["Can I take a nap and a bath?", "What drugs interact with tramadol?"],
+    ),
+    "start or choose": (
+        ["Should I try low dose naltrexone?", "What medication should I take for my back pain?",
+         "Would pregabalin help me sleep?"],
+        ["Should I try acupuncture?", "Is yoga good for me?", "Which medications are used for fibromyalgia?"],
+    ),
+    "no prescription": (
+        ["How can I get tramadol without a prescription?", "Where can I buy ketamine online?",
+         "Can I use my sister's leftover Lyrica?"],
+        ["Do I need a referral for ketamine infusions?", "Where can I get a ketamine infusion near me?"],
+    ),
+}
+
+
+def test_every_rule_has_cases():
+    assert set(CASES) == {r.name for r in RULES}
+    assert all(set(r.guards) <= set(GUARDS) for r in RULES)
+
+
+@pytest.mark.parametrize("name, message", [(n, m) for n, (hits, _) in CASES.items() for m in hits])
+def test_rule_catches(name, message):
+    rule = next(r for r in RULES if r.name == name)
+    assert rule.fires(message.replace("’", "'")), message
+    assert match_rule(message).kind == rule.kind  # an earlier rule of the same kind may decide first
+
+
+@pytest.mark.parametrize("message", [m for _, misses in CASES.values() for m in misses])
+def test_look_alikes_match_no_rule(message):
+    assert match_rule(message) is None
+
+
+def test_crisis_rules_come_before_advice_rules():
+    kinds = [r.kind for r in RULES]
+    assert kinds == sorted(kinds, key=lambda k: k != RouteKind.CRISIS)
+    found = match_rule("I'm going to take all my tramadol tonight, how much should I take to not wake up?")
+    assert found.kind == RouteKind.CRISIS
+
+
+def test_curly_apostrophes_are_read_as_straight():
+    assert match_rule("I don’t want to live anymore").rule == "no will to live"
+
+
+def test_guards():
+    text = "I would never kill myself"
+    assert negated(text, text.index("kill"))
+    text = "My husband says he wants to die"
+    assert about_someone_else(text, len(text))
+    text = "My husband says I would be better off dead"
+    assert not about_someone_else(text, len(text))
