@@ -21,6 +21,8 @@ from .features import Terms, answerability_features, presence, window_features
 from .retrieval import Hit, fuse
 from .settings import AnswerSettings
 
+_NONE = np.zeros(0, dtype=np.int64)
+_WORD = re.compile(r"\w[\w'’-]*")
 # Words that frame a question rather than name what it is about: not terms to look for.
 _SCAFFOLD = re.compile(
     r"\bhow (?:long|much|many|often|far|old|soon)\b|\b(?:what|when|where|who|whom|whose|which|why|how|do|does|did|"
@@ -66,14 +68,21 @@ def top_rows(scores: np.ndarray, k: int) -> dict[int, float]:
 
 
 def query_terms(index: Index, query: str) -> Terms:
-    """The question's content terms ("How long do flare ups last?" -> flare, up, last)."""
-    tokens = tuple(dict.fromkeys(tokenize([_SCAFFOLD.sub(" ", query)])[0]))
+    """The question's content terms ("How long do flare ups last?" -> flare, up, last), and which
+    come from a capitalised word past the first (a name, likely)."""
+    raw = _WORD.findall(_SCAFFOLD.sub(" ", query))
+    found: dict[str, bool] = {}
+    for n, (word, stems) in enumerate(zip(raw, tokenize(raw) if raw else [], strict=True)):
+        for stem in stems:
+            found[stem] = found.get(stem, False) or (n > 0 and word[:1].isupper())
+    tokens = tuple(found)
     scale = index.passages.unseen_idf
     return Terms(
         tokens=tokens,
         idf=np.array([index.passages.idf(t) / scale for t in tokens], dtype=np.float64),
         sentence_rows=tuple(index.sentences.rows_with(t) for t in tokens),
         passage_rows=tuple(index.passages.rows_with(t) for t in tokens),
+        named=np.array(list(found.values()), dtype=bool),
     )
 
 
@@ -154,6 +163,8 @@ def gather(index: Index, windows: WindowSet, query: str, vector: np.ndarray, set
         sentence_dense_rank=_rank_of(sentence_dense, sentences)[rows],
         sentence_bm25_rank=_rank_of(sentence_bm25, sentences)[rows],
         heading_cos=index.heading_vectors[table.section[firsts]] @ vector,
+        heading_held=presence(table.section[firsts], tuple(index.heading_terms.get(t, _NONE) for t in tokens)),
+        lead_held=presence(firsts, tuple(index.lead_terms.get(t, _NONE) for t in tokens)),
         first_flags=table.flags[firsts].astype(np.int64),
         flags=table.flags[rows],
         types=table.answer_types[rows],

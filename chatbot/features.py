@@ -37,10 +37,13 @@ WINDOW_FEATURES = (
     "sentence_dense_rank",  # 1 / rank of its best sentence in the dense sentence search (0: absent)
     "sentence_bm25_rank",  # 1 / rank of its best sentence in the BM25 sentence search (0: absent)
     "heading_cos",  # cosine of the question to its section heading (or article title)
+    "heading_coverage_idf",  # IDF-weighted share of the question's terms its section's own heading holds ("Causes")
     "untitled",  # no heading and no title to compare with
     "type_asked",  # the question asks for a type of answer (date, number, person, definition...)
     "type_match",  # and the window holds one of those types
     "definition_subject",  # a definition question, a defining sentence holding the rarest question term
+    "lead_coverage_idf",  # IDF-weighted share of the question's terms among the first words of its first sentence
+    "definition_lead",  # a definition question, and a defining first sentence opening with the rarest question term
     "has_question",  # a sentence of the window is itself a question
     "has_label",  # the window holds a list label and items
     "list_item",  # the window holds list items
@@ -65,6 +68,9 @@ ANSWERABILITY_FEATURES = (
     "evidence_coverage_idf",  # IDF-weighted share of question terms held by the best passages together
     "evidence_missing_idf",  # the rarest question term none of them holds (scaled IDF), 0 when none
     "unknown_idf",  # IDF-weighted share of question terms the corpus never uses
+    "unknown_terms",  # how many there are
+    "unknown_names",  # a capitalised word of the question (a name) the corpus never uses
+    "known_idf_max",  # the rarest question term the corpus does use (scaled IDF): how specific what it knows is
     "query_terms",
 )
 
@@ -78,6 +84,7 @@ class Terms:
     idf: np.ndarray
     sentence_rows: tuple[np.ndarray, ...]
     passage_rows: tuple[np.ndarray, ...]
+    named: np.ndarray | None = None  # [terms] from a capitalised word past the question's first
 
     @property
     def weight(self) -> float:
@@ -112,6 +119,8 @@ def window_features(
     sentence_dense_rank: np.ndarray,  # [rows] 1-based rank in the dense sentence search (0: absent)
     sentence_bm25_rank: np.ndarray,  # [rows]
     heading_cos: np.ndarray,  # [n]
+    heading_held: np.ndarray,  # [n, terms] does the window's section heading hold the term
+    lead_held: np.ndarray,  # [n, terms] do the first words of the window's first sentence hold the term
     first_flags: np.ndarray,  # [n] SentenceFlag of each window's first sentence
     flags: np.ndarray,  # [rows] SentenceFlag of each sentence
     types: np.ndarray,  # [rows] AnswerType of each sentence
@@ -134,6 +143,7 @@ def window_features(
     missing = np.where(window_held, 0.0, idf[None, :]).max(axis=1) if len(idf) else np.zeros(n)
     rarest = int(np.argmax(idf)) if len(idf) else -1
     window_types = np.bitwise_or.reduceat(types.astype(np.int64), _starts(owner, n)) if n else np.zeros(0, np.int64)
+    first_types = types[_starts(owner, n)].astype(np.int64) if n else np.zeros(0, np.int64)
     window_flags = np.bitwise_or.reduceat(flags.astype(np.int64), _starts(owner, n)) if n else np.zeros(0, np.int64)
     asked = int(question_types)
     definition = bool(asked & AnswerType.DEFINITION)
@@ -157,10 +167,15 @@ def window_features(
         "sentence_dense_rank": _per_window_max(_reciprocal(sentence_dense_rank), owner, n),
         "sentence_bm25_rank": _per_window_max(_reciprocal(sentence_bm25_rank), owner, n),
         "heading_cos": heading_cos,
+        "heading_coverage_idf": (heading_held @ idf) / terms.weight if len(idf) else np.zeros(n),
         "untitled": (first_flags & SentenceFlag.UNTITLED) > 0,
         "type_asked": np.full(n, asked != 0),
         "type_match": (window_types & asked) > 0,
         "definition_subject": (window_types & AnswerType.DEFINITION > 0) & window_held[:, rarest]
+        if definition and rarest >= 0
+        else np.zeros(n, dtype=bool),
+        "lead_coverage_idf": (lead_held @ idf) / terms.weight if len(idf) else np.zeros(n),
+        "definition_lead": (first_types & AnswerType.DEFINITION > 0) & lead_held[:, rarest]
         if definition and rarest >= 0
         else np.zeros(n, dtype=bool),
         "has_question": (window_flags & SentenceFlag.QUESTION) > 0,
@@ -206,6 +221,9 @@ def answerability_features(
         "evidence_coverage_idf": float(evidence_held @ idf) / terms.weight if len(idf) else 0.0,
         "evidence_missing_idf": float(np.where(evidence_held, 0.0, idf).max()) if len(idf) else 0.0,
         "unknown_idf": float(unknown @ idf) / terms.weight if len(idf) else 0.0,
+        "unknown_terms": float(unknown.sum()),
+        "unknown_names": float((unknown & terms.named).any()) if terms.named is not None and len(idf) else 0.0,
+        "known_idf_max": float(idf[~unknown].max()) if (~unknown).any() else 0.0,
         "query_terms": float(len(idf)),
     }
     return np.array([values[name] for name in ANSWERABILITY_FEATURES], dtype=np.float32)

@@ -55,7 +55,7 @@ def answer_latency(bot, items: list[GoldItem], reference, rounds: int = 2) -> di
             clock = time.perf_counter()
             answer = bot.ask(item.question, history=list(item.history))
             elapsed = time.perf_counter() - clock
-            if "extraction" not in answer.timings:  # crisis and invalid input never reach retrieval
+            if "ranking" not in answer.timings:  # crisis and invalid input never reach retrieval
                 continue
             encode.append(seconds)
             total.append(elapsed)
@@ -74,13 +74,16 @@ def answer_latency(bot, items: list[GoldItem], reference, rounds: int = 2) -> di
 
 
 def _bare_encode_seconds(embedder, index, batch_size: int) -> tuple[float, int]:
-    """A bare model.encode of the texts a build embeds (passages with their context, sentences),
-    each distinct text once as the build does."""
+    """A bare model.encode of the texts a build embeds (passages with their context, sentences,
+    section headings), each distinct text once as the build does."""
     from indexer import passage_embedding_text
+
+    from indexer.sentence_table import section_headings
 
     passages = [passage_embedding_text(c) for c in index.chunks]
     sentences = [c.text[s.start - c.start : s.end - c.start] for c in index.chunks for s in c.sentences]
-    texts = list(dict.fromkeys(passages)) + list(dict.fromkeys(sentences))
+    headings = section_headings(index.articles.values())
+    texts = list(dict.fromkeys(passages)) + list(dict.fromkeys(sentences)) + list(dict.fromkeys(headings))
     clock = time.perf_counter()
     embedder.encode(texts, batch_size)
     return time.perf_counter() - clock, len(texts)

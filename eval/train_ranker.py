@@ -14,10 +14,13 @@ How:
 3. The ranker (an MLP on the window features) learns which windows hit, from both halves. A
    length penalty (log-odds per extra sentence) is chosen on tune: the largest that costs at most
    LENGTH_TOLERANCE of top-quote hit@1, so that quotes are no longer than they need to be.
-4. The abstention classifier (logistic regression on the answerability features) learns whether
-   the best quote hits, from rankings it did not see in training (each half's questions ranked by
-   the ranker trained on the other half). Its threshold is chosen on tune: the highest whose false
-   abstention (answerable tune questions refused) stays within MAX_FALSE_ABSTENTION.
+4. The abstention classifier (a small MLP on the answerability features) learns whether the best
+   quote hits, from rankings it did not see in training (each half's questions ranked by the
+   ranker trained on the other half). SQuAD's unanswerable questions stay out of its training:
+   they were written from their paragraph's own words, so they teach that a question term the
+   documents never use means nothing, when for real questions it is the clearest sign that the
+   documents do not cover them. Its threshold is chosen on tune and the gold dev half: the highest
+   whose false abstention (answerable questions refused) stays within MAX_FALSE_ABSTENTION on each.
 5. The gold set's dev half (questions about corpus/, asked of its index; follow-ups resolved as
    the chatbot resolves them) joins both trainings, each of its questions weighing GOLD_WEIGHT
    SQuAD questions: Wikipedia has no headings, lists or questions of its own, so only these
@@ -46,6 +49,7 @@ ABSENT_PER_INDEX = 1500  # absent-subject probes asked of each index
 LENGTH_TOLERANCE = 0.01  # top-quote hit@1 the length penalty may cost on tune
 MAX_FALSE_ABSTENTION = 0.03  # answerable tune questions the abstention threshold may refuse
 RANKER_HIDDEN = (32,)
+ABSTENTION_HIDDEN = (16,)
 GOLD_WEIGHT = 20.0
 PENALTIES = tuple(round(0.1 * i, 1) for i in range(0, 21))  # log-odds per extra sentence
 
@@ -100,15 +104,12 @@ def fit_classifier(name: str, X: np.ndarray, y: np.ndarray, weight: np.ndarray, 
 def ranking_rows(asked: list[Asked], weight: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X, y, sample weight) of every candidate window of the answerable questions asked of their
     own index whose candidates hold at least one hit (the others teach nothing about which is
-    right). Each question weighs `weight` in all, whatever its number of candidates."""
+    right); every window weighs `weight`."""
     chosen = [a for a in asked if a.present and a.item.kind == "answerable" and a.hits.any()]
     if not chosen:
         raise EvalError("no answerable question with a hitting candidate to train the ranker on")
-    weights = [np.full(len(a.hits), weight * _MEAN_CANDIDATES / len(a.hits)) for a in chosen]
-    return np.concatenate([a.features for a in chosen]), np.concatenate([a.hits for a in chosen]), np.concatenate(weights)
-
-
-_MEAN_CANDIDATES = 60.0  # scale of the per-window weights above (a typical candidate count)
+    X, y = np.concatenate([a.features for a in chosen]), np.concatenate([a.hits for a in chosen])
+    return X, y, np.full(len(y), weight)
 
 
 def _joined(*parts: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
@@ -139,30 +140,41 @@ def answerability_rows(
 
     X, y, kinds = [], [], []
     for a in asked:
-        scores = penalised(ranker.logits(a.features), a.features, penalty) if len(a.features) else np.zeros(0)
+        if not len(a.features):
+            continue  # no candidate at all: the chatbot refuses without asking the classifier
+        scores = penalised(ranker.logits(a.features), a.features, penalty)
         X.append(a.evidence.answerability(scores))
-        y.append(bool(len(scores)) and bool(a.hits[int(np.argmax(scores))]))
+        y.append(bool(a.hits[int(np.argmax(scores))]))
         kinds.append("absent" if not a.present else a.item.kind)
     return np.array(X), np.array(y), np.full(len(y), weight), kinds
 
 
+def _without_squad_unanswerable(asked: list[Asked]) -> list[Asked]:
+    return [a for a in asked if a.item.kind == "answerable"]
+
+
+ANSWERABLE_KINDS = ("answerable", "gold answerable")  # each kept within MAX_FALSE_ABSTENTION
+REFUSAL_KINDS = (*ANSWERABLE_KINDS, "unanswerable", "gold unanswerable", "absent")
+
+
 def choose_threshold(probabilities: np.ndarray, kinds: list[str]) -> tuple[float, dict]:
-    """The highest threshold whose false abstention on answerable questions is at most
-    MAX_FALSE_ABSTENTION, and the refusal rates it gives."""
+    """The highest threshold whose false abstention is at most MAX_FALSE_ABSTENTION on each group
+    of answerable questions (SQuAD tune articles; the gold dev half, whose web-page questions are
+    paraphrased and so easier to refuse wrongly), and the refusal rates it gives."""
     kinds_array = np.array(kinds)
-    answerable = probabilities[kinds_array == "answerable"]
+    groups = [probabilities[kinds_array == kind] for kind in ANSWERABLE_KINDS if (kinds_array == kind).any()]
     candidates = np.unique(np.round(probabilities, 4))
     best = 0.0
     for threshold in candidates:
-        if (answerable < threshold).mean() <= MAX_FALSE_ABSTENTION:
+        if all((group < threshold).mean() <= MAX_FALSE_ABSTENTION for group in groups):
             best = float(threshold)
     return best, refusal_rates(probabilities, kinds_array, best)
 
 
 def refusal_rates(probabilities: np.ndarray, kinds: np.ndarray, threshold: float) -> dict:
     return {
-        f"{kind}_refused": round(float((probabilities[kinds == kind] < threshold).mean()), 4)
-        for kind in ("answerable", "unanswerable", "absent")
+        f"{kind.replace(' ', '_')}_refused": round(float((probabilities[kinds == kind] < threshold).mean()), 4)
+        for kind in REFUSAL_KINDS
         if (kinds == kind).any()
     }
 
@@ -267,8 +279,8 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
     say("training the abstention classifier")
     other = {"A": by_half["B"], "B": by_half["A"]}  # rank each half's questions with the other half's ranker
     parts = [
-        answerability_rows(other["A"], asked["A", "present"], penalty),
-        answerability_rows(other["B"], asked["B", "present"], penalty),
+        answerability_rows(other["A"], _without_squad_unanswerable(asked["A", "present"]), penalty),
+        answerability_rows(other["B"], _without_squad_unanswerable(asked["B", "present"]), penalty),
         answerability_rows(by_half["A"], asked["A", "absent"], penalty),  # half B's questions
         answerability_rows(by_half["B"], asked["B", "absent"], penalty),
         answerability_rows(ranker, asked["corpus", "absent"], penalty),
@@ -276,9 +288,12 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
         answerability_rows(ranker, asked["corpus", "gold dev"], penalty, GOLD_WEIGHT),
     ]
     Xa, ya, wa = _joined(*(p[:3] for p in parts))
-    abstainer = fit_classifier("abstention", Xa, ya, wa, (), {"features": ANSWERABILITY_FEATURES, **common})
+    abstainer = fit_classifier("abstention", Xa, ya, wa, ABSTENTION_HIDDEN, {"features": ANSWERABILITY_FEATURES, **common})
     Xt, _, _, kinds = answerability_rows(ranker, asked["tune", "present"] + asked["tune", "absent"], penalty)
-    threshold, rates = choose_threshold(abstainer.probability(Xt), kinds)
+    Xg, _, _, gold_kinds = answerability_rows(ranker, gold_dev, penalty)
+    threshold, rates = choose_threshold(
+        abstainer.probability(np.concatenate([Xt, Xg])), kinds + [f"gold {kind}" for kind in gold_kinds]
+    )
     abstainer.meta.update(threshold=threshold, max_false_abstention=MAX_FALSE_ABSTENTION, tune=rates, training_rows=int(len(ya)))
     report = {
         "ranker": {k: v for k, v in ranker.meta.items() if k not in ("training_data",)},
@@ -308,7 +323,7 @@ Questions asked:
 ({r['tune']['hit@1_without_penalty']} without it; {r['tune']['mean_sentences']} sentences per top quote).
 
 **Abstention** ({a['training_rows']:,} questions): threshold {a['threshold']} (false abstention on tune at most
-{a['max_false_abstention']}); on tune it refuses: {', '.join(f'{k} {v}' for k, v in a['tune'].items())}.
+{a['max_false_abstention']} on tune and on the gold dev half); it refuses: {', '.join(f'{k} {v}' for k, v in a['tune'].items())}.
 """
 
 

@@ -76,20 +76,26 @@ def sentence_flags(text: str, in_list: bool, untitled: bool = False) -> Sentence
     return flags
 
 
+def section_headings(articles) -> list[str]:
+    """The text of every section's heading (the article title for a section without one; "" when
+    there is neither), by section id: the canonical articles' sections in order."""
+    return [section.heading or a.title for a in articles if a.duplicate_of is None for section in a.sections]
+
+
 def build_sentence_table(
     articles: list[Article], chunks: list[Chunk], sources: dict[str, str]
 ) -> tuple[SentenceTable, list[str]]:
     """The table for `chunks` (cut from the canonical `articles`), and the text of every section's
-    heading (the article title for a section without one; "" when there is neither), by section id."""
+    heading (`section_headings`), by section id."""
     place: dict[tuple[str, int], tuple[int, int, int, int, int, bool]] = {}
-    headings: list[str] = []
+    headings = section_headings(articles)
     block = 0
+    section_id = -1
     for article in articles:
         if article.duplicate_of is not None:
             continue
         for section in article.sections:
-            section_id = len(headings)
-            headings.append(section.heading or article.title)
+            section_id += 1
             position = 0
             for paragraph in section.paragraphs:
                 for j, sentence in enumerate(paragraph.sentences):

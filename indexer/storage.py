@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,18 @@ from .sentence_table import SentenceTable
 FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 REBUILD_HINT = "run: python -m indexer --rebuild"
+
+
+LEAD_WORDS = 3  # words that open a sentence: what it is about
+
+
+def _rows_by_term(tokenized: list[list[str]]) -> dict[str, np.ndarray]:
+    """term -> the sorted rows whose tokens hold it."""
+    found: dict[str, list[int]] = {}
+    for row, terms in enumerate(tokenized):
+        for term in dict.fromkeys(terms):
+            found.setdefault(term, []).append(row)
+    return {term: np.array(rows, dtype=np.int64) for term, rows in found.items()}
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,24 @@ class Index:
     @property
     def model(self) -> dict:
         return self.manifest["model"]
+
+    @cached_property
+    def lead_terms(self) -> dict[str, np.ndarray]:
+        """term -> the sorted sentence rows whose first LEAD_WORDS words hold it: the sentences
+        that are about it ("Gout is a common …", "Mycosis fungoides occurs in …")."""
+        from .lexical import tokenize
+
+        leads = [" ".join(c.text[s.start - c.start : s.end - c.start].split()[:LEAD_WORDS]) for c in self.chunks for s in c.sentences]
+        return _rows_by_term(tokenize(leads) if leads else [])
+
+    @cached_property
+    def heading_terms(self) -> dict[str, np.ndarray]:
+        """term -> the sorted section ids (of the sentence table) whose own heading holds it, for
+        the stemmed terms of every section heading ("" for a section without one)."""
+        from .lexical import tokenize
+
+        headings = [s.heading for a in self.articles.values() if a.duplicate_of is None for s in a.sections]
+        return _rows_by_term(tokenize(headings) if headings else [])
 
     def sentence(self, row: int) -> tuple[Chunk, Sentence]:
         """Sentence `row` (of the sentence vectors and table) and the passage holding it."""

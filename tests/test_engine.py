@@ -142,13 +142,15 @@ def test_informational_dose_question_is_answered(bot):
 
 def test_every_quote_of_every_gold_question_is_an_exact_span(bot, sources):
     gold = [json.loads(line) for line in (REPO / "eval" / "data" / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    quotes = 0
+    answered = 0
     for item in gold:
         answer = bot.ask(item["question"], history=item["history"])
         assert answer.status in STATUSES
         assert_exact(answer, sources)
-        quotes += len(answer.quotes)
-    assert quotes > len(gold)
+        if answer.status == "answered":
+            answered += 1
+            assert answer.quotes, f"{item['id']}: answered without a quote"
+    assert answered > len(gold) / 2
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ def test_answer_latency_splits_stages_and_compares_with_a_bare_encode(bot, embed
     items = [i for i in gold if i.kind == "answerable"][:6] + [i for i in gold if i.kind == "crisis"][:1]
     result = answer_latency(bot, items, embedder, rounds=1)
     assert result["questions"] == len([i for i in items if i.kind != "crisis"])  # crisis never reaches retrieval
-    assert {"embed", "dense", "bm25", "fusion", "extraction", "other", "ask (total)", "bare encode"} <= set(result["stages"])
+    assert {"embed", "retrieval", "ranking", "other", "ask (total)", "bare encode"} <= set(result["stages"])
     for row in result["stages"].values():
         assert 0 <= row["p50_ms"] <= row["p95_ms"]
     assert result["ratio_p50"] > 0

@@ -50,6 +50,8 @@ def two_windows(**overrides):
         sentence_dense_rank=np.array([0, 1, 4]),
         sentence_bm25_rank=np.array([2, 0, 0]),
         heading_cos=np.array([0.3, 0.9]),
+        heading_held=np.array([[False, False], [False, True]]),  # window 1's heading: "Discovery"
+        lead_held=np.array([[True, False], [False, False]]),  # sentence 0 opens with "Ketamine …"
         first_flags=np.array([int(SentenceFlag.UNTITLED), int(SentenceFlag.LEANS_BACK)]),
         flags=np.array([int(SentenceFlag.UNTITLED), int(SentenceFlag.LEANS_BACK), int(SentenceFlag.QUESTION)]),
         types=np.array([0, int(AnswerType.DATE), 0]),
@@ -76,11 +78,29 @@ def test_window_features_measure_each_window():
     assert np.allclose(f[:, COLUMN["sentence_dense_rank"]], [0.0, 1.0])  # its best sentence ranked first
     assert np.allclose(f[:, COLUMN["passage_rank"]], [1.0, 0.0])
     assert np.allclose(f[:, COLUMN["section_start"]], [1.0, 1 / 6])
+    assert np.allclose(f[:, COLUMN["heading_coverage_idf"]], [0.0, 0.8 / 1.2])
+    assert np.allclose(f[:, COLUMN["lead_coverage_idf"]], [0.4 / 1.2, 0.0])
+    assert f[:, COLUMN["definition_lead"]].tolist() == [0, 0]  # not a definition question
+
+
+def test_a_definition_question_prefers_the_sentence_that_opens_with_its_subject():
+    # "What is dermatographism?": window 0 opens "Dermatographism is a …", window 1 only mentions it.
+    terms = Terms(("dermatograph",), np.array([0.9]), (), ())
+    f = two_windows(
+        terms=terms, question_types=AnswerType.DEFINITION,
+        held=np.array([[True], [True], [False]]), passage_held=np.ones((2, 1), bool),
+        neighbour_held=np.zeros((2, 1), bool), heading_held=np.zeros((2, 1), bool),
+        lead_held=np.array([[True], [False]]),
+        types=np.array([int(AnswerType.DEFINITION), int(AnswerType.DEFINITION), 0]),
+    )
+    assert f[:, COLUMN["definition_lead"]].tolist() == [1, 0]
+    assert f[:, COLUMN["definition_subject"]].tolist() == [1, 1]
 
 
 def test_a_question_with_no_content_terms_still_gets_features():
     f = two_windows(terms=Terms((), np.zeros(0), (), ()), held=np.zeros((3, 0), bool),
-                    passage_held=np.zeros((2, 0), bool), neighbour_held=np.zeros((2, 0), bool))
+                    passage_held=np.zeros((2, 0), bool), neighbour_held=np.zeros((2, 0), bool),
+                    heading_held=np.zeros((2, 0), bool), lead_held=np.zeros((2, 0), bool))
     assert np.isfinite(f).all() and f[:, COLUMN["coverage_idf"]].tolist() == [0, 0]
 
 
