@@ -11,6 +11,7 @@ $CHATBOT_RATE_LIMIT, and $CHATBOT_CONVERSATIONS_PATH (a folder made for this run
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import os
 import shutil
@@ -56,9 +57,6 @@ def serve(settings: ServeSettings) -> None:
             "CHATBOT_RATE_LIMIT": str(settings.rate_limit),
             CONVERSATIONS_VARIABLE: str(run_dir / "conversations.sqlite3"),
             "GRADIO_ANALYTICS_ENABLED": "False",
-            # glibc gives each thread that allocates its own arena and keeps what it freed there:
-            # under load a worker's 40 request threads would grow it by tens of MB for nothing.
-            "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
         }
     )
     workers = f"{settings.workers} workers" if settings.workers > 1 else "one process"
@@ -84,11 +82,27 @@ def serve(settings: ServeSettings) -> None:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+# glibc's mallopt(M_ARENA_MAX, …)
+_M_ARENA_MAX = -8
+
+
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """Let this process's threads share `arenas` malloc arenas. glibc gives each thread that
+    allocates an arena of its own and keeps what was freed there: under load a worker's request
+    threads would grow it by tens of MB for nothing. (The variable MALLOC_ARENA_MAX would only reach
+    processes started after it is set; with one worker, uvicorn runs in this very process.)"""
+    try:
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, arenas)
+    except (OSError, AttributeError):  # not glibc: no arenas to limit
+        pass
+
+
 def app_from_environment():
     """uvicorn's app factory, run in each worker: load the chatbot, build the app."""
     from indexer import default_index_dir
     from indexer.lexical import leave_out_numba
 
+    limit_malloc_arenas()  # before the threads below and the request threads start
     leave_out_numba()  # before anything imports bm25s
     from .engine import Chatbot
     from .webapp import AppSettings, create_app

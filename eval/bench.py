@@ -77,7 +77,6 @@ def _bare_encode_seconds(embedder, index, batch_size: int) -> tuple[float, int]:
     """A bare model.encode of the texts a build embeds (passages with their context, sentences,
     section headings), each distinct text once as the build does."""
     from indexer import passage_embedding_text
-
     from indexer.sentence_table import section_headings
 
     passages = [passage_embedding_text(c) for c in index.chunks]
@@ -156,18 +155,29 @@ print(model.encode([sys.argv[1]], normalize_embeddings=True).shape)
 """
 
 
+# Starts a command and reports, as its last line on stderr, the command's wall time from start to
+# exit, its peak RSS (kB) and its exit code. Linux keeps a process's peak RSS across fork and exec
+# (the larger of the parent's at the fork and its own): started from the benchmark itself, which
+# holds sentence-transformers (over 1 GB), every command would seem to peak at the benchmark's size.
+# Started from this small process, its own peak is what is measured.
+LAUNCHER = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(child.pid, 0)
+print(f"\\n{time.perf_counter() - started} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}", file=sys.stderr)
+"""
+
+
 def _timed_process(command: list[str], expect: bytes) -> tuple[float, float]:
-    """Run a process to its end: seconds from start to exit, and its peak RSS in MB (from the
-    kernel's accounting of the finished child)."""
-    clock = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=_python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = process.stdout.read(), process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    elapsed = time.perf_counter() - clock
-    if process.returncode not in (0, 2) or expect not in out:
-        raise EvalError(f"{' '.join(command[1:3])} failed (exit {process.returncode}): {err.decode()[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024  # kilobytes on Linux
+    """Run a process to its end (through LAUNCHER): seconds from its start to its exit, and its
+    peak RSS in MB."""
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *command], cwd=REPO_ROOT, env=_python_env(), capture_output=True)
+    *output, measured = done.stderr.decode(errors="replace").rstrip().rsplit("\n", 1)
+    seconds, peak_kb, code = measured.split()
+    if int(code) not in (0, 2) or expect not in done.stdout:
+        raise EvalError(f"{' '.join(command[1:3])} failed (exit {code}): {''.join(output)[-500:]}")
+    return float(seconds), int(peak_kb) / 1024
 
 
 def cold_start(index_dir: Path, question: str, runs: int = 3) -> dict:
@@ -194,43 +204,71 @@ def cold_start(index_dir: Path, question: str, runs: int = 3) -> dict:
     }
 
 
-def _rss_mb(pids: list[int]) -> list[float]:
+def _memory_mb(pids: list[int]) -> dict[str, list[float]]:
+    """Each process's RSS (what the target counts: every page it maps, shared ones too) and PSS
+    (shared pages divided among the processes sharing them: what it adds to the machine)."""
     import psutil
 
-    return [round(psutil.Process(pid).memory_info().rss / 2**20, 1) for pid in pids]
+    infos = [psutil.Process(pid).memory_full_info() for pid in pids]
+    return {
+        "rss": [round(i.rss / 2**20, 1) for i in infos],
+        "pss": [round(i.pss / 2**20, 1) for i in infos],
+    }
 
 
-def http_load(url: str, questions: list[str], levels=CLIENT_LEVELS, requests: int = REQUESTS_PER_LEVEL) -> list[dict]:
+def _cpu_seconds(pids: list[int]) -> float:
+    import psutil
+
+    return sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids)  # user + system
+
+
+def http_load(
+    url: str, questions: list[str], levels=CLIENT_LEVELS, requests: int = REQUESTS_PER_LEVEL, pids: list[int] = ()
+) -> list[dict]:
     """At each level, that many clients share `requests` calls to POST /api/ask (each a gold
-    question, no history); latency per call, throughput, errors (any non-200 or unreadable reply)."""
+    question, no history); latency per call, throughput, errors (any non-200 or unreadable reply).
+    With the server's `pids`, also the CPU time it spent per answer: what an answer costs the
+    server, whatever else the machine is running."""
     rows = []
     for clients in levels:
         total = max(requests, clients)
         cases = [(questions[n % len(questions)], ()) for n in range(total)]
-        rows.append(run_level(url, cases, clients, time_limit=300).summary())
+        cpu = _cpu_seconds(pids)
+        row = run_level(url, cases, clients, time_limit=300).summary()
+        if pids and row["ok"]:
+            row["server_cpu_ms_per_answer"] = round(1000 * (_cpu_seconds(pids) - cpu) / row["ok"], 2)
+        rows.append(row)
     return rows
 
 
 def serve_benchmark(index_dir: Path, questions: list[str], levels, requests: int, workers: int = 1) -> dict:
-    """The real server: seconds from launch to /api/health ready and to the first answer, the
-    HTTP load levels, and each worker's RSS after the load."""
+    """The real server: seconds from launch to /api/health ready, and to the chat page served and
+    its first answer; the HTTP load levels; each worker's memory before and after the load."""
+    import httpx
+
     with tempfile.TemporaryDirectory(prefix="eval-bench-server-") as work:
         launched = time.perf_counter()
         with running_server(index_dir, feedback=Path(work) / "feedback.sqlite3", timeout=180, workers=workers) as server:
+            # The page and the API are one app, built before it listens: the page is there as soon
+            # as the API answers; fetching it checks that.
+            httpx.get(server.url, timeout=60).raise_for_status()
             ask_sync(server.url, questions[0])
             first_answer = time.perf_counter() - launched
             pids, workers_pids = server.pids(), server.workers()
-            rss_before = _rss_mb(workers_pids)
-            levels_result = http_load(server.url, questions, levels, requests)
+            before = _memory_mb(workers_pids)
+            levels_result = http_load(server.url, questions, levels, requests, pids)
             time.sleep(1)
+            after, everything = _memory_mb(workers_pids), _memory_mb(pids)
             return {
                 "workers": workers,
                 "server_start_seconds": server.ready_seconds,
                 "first_answer_seconds": round(first_answer, 2),
                 "levels": levels_result,
-                "worker_rss_mb_before_load": rss_before,
-                "worker_rss_mb_after_load": _rss_mb(workers_pids),
-                "total_rss_mb_after_load": round(sum(_rss_mb(pids)), 1),
+                "worker_rss_mb_before_load": before["rss"],
+                "worker_rss_mb_after_load": after["rss"],
+                "worker_pss_mb_after_load": after["pss"],
+                "total_rss_mb_after_load": round(sum(everything["rss"]), 1),
+                "total_pss_mb_after_load": round(sum(everything["pss"]), 1),
             }
 
 
@@ -335,17 +373,25 @@ median {cold.get('bare_encode_seconds_median')} s, peak RSS {cold.get('bare_enco
         )
     }
     for http in result.get("http") or []:
-        rows = [[r["clients"], r["requests"], r["ok"], r["errors"], r["p50_ms"], r["p95_ms"], r["throughput_per_s"]] for r in http["levels"]]
+        rows = [
+            [r["clients"], r["requests"], r["ok"], r["errors"], r["p50_ms"], r["p95_ms"], r["throughput_per_s"], r.get("server_cpu_ms_per_answer")]
+            for r in http["levels"]
+        ]
         workers = http["workers"]
         sections.append(
             f"""## HTTP: `python -m chatbot serve --workers {workers}`, POST /api/ask over loopback (httpx)
 
-Ready (/api/health 200) {http['server_start_seconds']} s after launch; first answer {http['first_answer_seconds']} s
-after launch. RSS per worker after the load: {', '.join(f'{m} MB' for m in http['worker_rss_mb_after_load'])}
-(before it: {', '.join(f'{m} MB' for m in http['worker_rss_mb_before_load'])}; all processes: {http['total_rss_mb_after_load']} MB).
-Targets: at 8 clients p95 ≤ 100 ms and ≥ 80 answers/s; 0 errors at 32 clients; ≤ 300 MB per worker.
+Ready (/api/health 200) {http['server_start_seconds']} s after launch; chat page served and first answer
+{http['first_answer_seconds']} s after launch (target ≤ 3 s). RSS per worker after the load:
+{', '.join(f'{m} MB' for m in http['worker_rss_mb_after_load'])} (target ≤ 300 MB; before the load:
+{', '.join(f'{m} MB' for m in http['worker_rss_mb_before_load'])}); PSS per worker (shared pages divided
+among the processes sharing them): {', '.join(f'{m} MB' for m in http.get('worker_pss_mb_after_load', []))};
+all processes: RSS {http['total_rss_mb_after_load']} MB, PSS {http.get('total_pss_mb_after_load')} MB.
+Targets: at 8 clients p95 ≤ 100 ms and ≥ 80 answers/s; 0 errors at 32 clients. Server CPU per answer
+is the workers' CPU time during the level divided by its answers: what an answer costs, whatever else
+the machine runs.
 
-{markdown_table(["clients", "requests", "ok", "errors", "p50 ms", "p95 ms", "answers/s"], rows)}
+{markdown_table(["clients", "requests", "ok", "errors", "p50 ms", "p95 ms", "answers/s", "server CPU ms/answer"], rows)}
 """
         )
         levels = [str(r["clients"]) for r in http["levels"]]

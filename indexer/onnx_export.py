@@ -8,7 +8,7 @@ sentence-transformers).
 
 >>> folder = cached_export(Embedder(), index_dir / "cache" / "onnx")
 >>> sorted(p.name for p in folder.iterdir())
-['model.onnx', 'query_model.json', 'tokenizer.json']
+['model.onnx', 'model.onnx.data', 'query_model.json', 'tokenizer.json']
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from .query_encoder import EXPORT_VERSION, MODEL_FILE, OPSET, OUTPUT, TOKENIZER_FILE, QueryModelSpec
+from .query_encoder import EXPORT_VERSION, MODEL_FILE, OPSET, OUTPUT, TOKENIZER_FILE, WEIGHTS_FILE, QueryModelSpec
 
 SPEC_FILE = "query_model.json"
 # Inputs a sentence-transformers text model may take (its tokenizer says which it does).
@@ -48,9 +48,11 @@ def cached_export(embedder, cache: Path) -> Path:
 
 
 def export(embedder, folder: Path) -> QueryModelSpec:
-    """Write `embedder`'s model to `folder` as ONNX, with its tokenizer set to truncate and pad as
-    sentence-transformers does, and the spec. The graph is the whole sentence-transformers pipeline
-    (transformer, the model's own pooling, normalisation), so the query side has no pooling code."""
+    """Write `embedder`'s model to `folder` as ONNX (the graph, and its weights in a file beside it),
+    with its tokenizer set to truncate and pad as sentence-transformers does, and the spec. The graph
+    is the whole sentence-transformers pipeline (transformer, the model's own pooling,
+    normalisation), so the query side has no pooling code."""
+    import onnx
     import torch
     from tokenizers import Tokenizer
 
@@ -86,16 +88,27 @@ def export(embedder, folder: Path) -> QueryModelSpec:
         warnings.simplefilter("ignore")
         # dynamo=False: the TorchScript exporter traces this model as it is; the dynamo one needs
         # torch.export to handle transformers' attention-mask code, which is slower and less stable.
+        traced = folder / f"{MODEL_FILE}.traced"
         torch.onnx.export(
             Pipeline().eval(),
             tensors,
-            str(folder / MODEL_FILE),
+            str(traced),
             input_names=list(inputs),
             output_names=[OUTPUT],
             dynamic_axes=axes,
             opset_version=OPSET,
             dynamo=False,
         )
+    # The weights go to their own file, which onnxruntime maps rather than copies (query_encoder.py).
+    onnx.save_model(
+        onnx.load(str(traced)),
+        str(folder / MODEL_FILE),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=WEIGHTS_FILE,
+    )
+    (folder / WEIGHTS_FILE).chmod(0o644)  # onnx writes it private; the index is not
+    traced.unlink()
     spec = QueryModelSpec(
         model=embedder.info.name,
         fingerprint=embedder.info.fingerprint,

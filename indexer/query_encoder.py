@@ -19,12 +19,18 @@ from .errors import CorruptIndexError
 
 # The folder of a version that holds the query model, and its files.
 FOLDER = "query_model"
-MODEL_FILE = "model.onnx"
+MODEL_FILE = "model.onnx"  # the graph
+# The weights, beside the graph (ONNX external data): onnxruntime maps this file instead of copying
+# it into each process, so the word-embedding table (47 MB) is only read where a question's tokens
+# need it, and the page cache holds one copy for every worker.
+WEIGHTS_FILE = "model.onnx.data"
 TOKENIZER_FILE = "tokenizer.json"
+FILES = (MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE)
 OUTPUT = "sentence_embedding"
 OPSET = 17
 # Bump when the export changes what the files hold: builds then export again.
-EXPORT_VERSION = 1
+# 2: the weights in WEIGHTS_FILE, not inside the graph.
+EXPORT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class OnnxQueryEncoder:
     def __init__(self, folder: Path, spec: QueryModelSpec, checksums: tuple[str, ...] = (), threads: int | None = None):
         self.folder = Path(folder)
         self.spec = spec
-        self.checksums = checksums  # of the model and tokenizer files: equal checksums, same encoder
+        self.checksums = checksums  # of FILES: equal checksums, same encoder
         self.threads = threads
         self._session = None
         self._tokenizer = None
@@ -121,7 +127,7 @@ def load_query_encoder(index, reuse=None, threads: int | None = None) -> OnnxQue
     returned instead when it is the same model (same file checksums), so that switching to a new
     version built with the same model costs nothing."""
     files = index.manifest.get("files", {})
-    checksums = tuple(files.get(f"{FOLDER}/{name}", "") for name in (MODEL_FILE, TOKENIZER_FILE))
+    checksums = tuple(files.get(f"{FOLDER}/{name}", "") for name in FILES)
     if reuse is not None and getattr(reuse, "checksums", None) == checksums:
         return reuse
     encoder = OnnxQueryEncoder(index.folder / FOLDER, query_model_spec(index.manifest), checksums, threads)

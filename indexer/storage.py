@@ -162,11 +162,11 @@ def write_version(
     is the export folder (`onnx_export.cached_export`) whose files the version links to."""
     import faiss
 
-    from .query_encoder import FOLDER, MODEL_FILE, TOKENIZER_FILE
+    from .query_encoder import FILES, FOLDER
 
     folder.mkdir(parents=True)
     (folder / FOLDER).mkdir()
-    for name in (MODEL_FILE, TOKENIZER_FILE):
+    for name in FILES:
         link_or_copy(query_model / name, folder / FOLDER / name)
     chunk_rows = [
         {**dataclasses.asdict(c), "sentences": [[s.start, s.end] for s in c.sentences]} for c in chunks

@@ -61,12 +61,13 @@ def test_gold_set_metrics_match_the_sentence_transformers_path(bot, st_bot):
 def test_the_version_links_its_query_model_and_checksums_it(index_dir):
     index = load_index(index_dir)
     files = index.manifest["files"]
-    assert {"query_model/model.onnx", "query_model/tokenizer.json"} <= set(files)
+    assert {"query_model/model.onnx", "query_model/model.onnx.data", "query_model/tokenizer.json"} <= set(files)
     spec = index.manifest["query_model"]
     assert spec["model"] == index.manifest["model"]["name"] and spec["fingerprint"] == index.manifest["model"]["fingerprint"]
     assert spec["dimension"] == 384 and spec["max_length"] == 256
-    (export,) = (index_dir / "cache" / "onnx").iterdir()  # exported once, into the cache
-    assert os.path.samefile(export / "model.onnx", index.folder / "query_model" / "model.onnx")
+    export = index_dir / "cache" / "onnx" / f"{spec['fingerprint']}-v{spec['export_version']}"  # exported once, into the cache
+    for name in ("model.onnx", "model.onnx.data"):
+        assert os.path.samefile(export / name, index.folder / "query_model" / name)
 
 
 def test_an_older_format_or_a_missing_query_model_is_refused_with_what_to_do(workspace):
