@@ -78,8 +78,37 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
+def qa_paragraphs(folder: Path, split: str) -> BeirData:
+    """A QA folder in the layout of squad2/dev-corpus (corpus/, paragraphs.jsonl, questions.jsonl)
+    as a BEIR benchmark: every paragraph of the articles of `split` is a document (titled with its
+    article), every answerable question of theirs a query whose one relevant document is the
+    paragraph holding its answer. SQuAD's tune articles so give a benchmark with real judgements
+    to choose fusion settings on, where SciFact has only its test split."""
+    from .qa_data import load_folder
+
+    qa = load_folder(folder)
+    files = qa.files_of(split)
+    corpus: dict[str, tuple[str, str]] = {}
+    bounds: dict[str, list[tuple[int, int, str]]] = {}
+    texts = {f: (qa.corpus / f).read_bytes().decode("utf-8") for f in sorted(files)}
+    for row in _read_jsonl(folder / "paragraphs.jsonl"):
+        if row["file"] in files:
+            doc = f"{row['file'][: -len('.txt')]}#{row['paragraph']}"
+            corpus[doc] = (row["title"].replace("_", " "), texts[row["file"]][row["start"] : row["end"]])
+            bounds.setdefault(row["file"], []).append((row["start"], row["end"], doc))
+    queries, qrels = {}, {}
+    for item in qa.select(split, "answerable"):
+        judged = {doc: 1 for file, start, end in item.spans for lo, hi, doc in bounds.get(file, ()) if lo <= start < hi}
+        if judged:
+            queries[item.id], qrels[item.id] = item.question, judged
+    return BeirData(f"{qa.name}-{split}", corpus, queries, qrels)
+
+
 def load_beir(folder: Path, split: str = "test") -> BeirData:
+    """A BEIR folder (qrels/`split`.tsv), or a QA folder of paragraphs (see qa_paragraphs)."""
     folder = Path(folder)
+    if (folder / "paragraphs.jsonl").is_file():
+        return qa_paragraphs(folder, split)
     corpus = {str(r["_id"]): (r.get("title") or "", r.get("text") or "") for r in _read_jsonl(folder / "corpus.jsonl")}
     qrels = read_qrels(folder / "qrels" / f"{split}.tsv")
     all_queries = {str(r["_id"]): r["text"] for r in _read_jsonl(folder / "queries.jsonl")}
