@@ -7,8 +7,8 @@ pure function of the two retrievers' {row: score} and the dense weight w (BM25 w
   50 candidates (the chatbot) or 1,000 (the BEIR runner);
 - "zscore": each side standardised over its own candidates (a passage one side did not return
   gets that side's lowest score), then weighted; depends on how many candidates there are;
-- "rrf": reciprocal rank fusion, weighted: ranks only, so blind to how sure each side is. It lost
-  to BM25 alone on SQuAD's tune articles, where the dense side is clearly the weaker one.
+- "rrf": reciprocal rank fusion, weighted: ranks only, so blind to how sure each side is. On the
+  tune data it fell below the better single retriever where one side was clearly the weaker.
 
 >>> fuse({1: 0.62, 2: 0.55}, {2: 11.0, 3: 4.0}, AnswerSettings())[0].chunk
 2

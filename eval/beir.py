@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from chatbot.settings import FUSIONS
@@ -78,7 +78,7 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
-def qa_paragraphs(folder: Path, split: str) -> BeirData:
+def qa_paragraphs(folder: Path, split: str, splits_file: Path | None = None) -> BeirData:
     """A QA folder in the layout of squad2/dev-corpus (corpus/, paragraphs.jsonl, questions.jsonl)
     as a BEIR benchmark: every paragraph of the articles of `split` is a document (titled with its
     article), every answerable question of theirs a query whose one relevant document is the
@@ -86,7 +86,7 @@ def qa_paragraphs(folder: Path, split: str) -> BeirData:
     to choose fusion settings on, where SciFact has only its test split."""
     from .qa_data import load_folder
 
-    qa = load_folder(folder)
+    qa = load_folder(folder, splits_file)
     files = qa.files_of(split)
     corpus: dict[str, tuple[str, str]] = {}
     bounds: dict[str, list[tuple[int, int, str]]] = {}
@@ -152,36 +152,54 @@ class BeirResult:
         }
 
 
+def best_per_document(index, hits, depth: int = 100) -> dict[str, float]:
+    """{doc id: score} of fused passage hits (best first): each document scores its best passage;
+    a duplicate article's other copies (also_in) score the same."""
+    scores: dict[str, float] = {}
+    for hit in hits:
+        chunk = index.chunks[hit.chunk]
+        article = index.articles[chunk.article_id]
+        for doc in (chunk.file, *(index.articles[a].file for a in article.also_in)):
+            if hit.score > scores.get(doc, float("-inf")):
+                scores[doc] = hit.score
+        if len(scores) >= depth:
+            break  # hits come best first: later ones cannot enter the top `depth`
+    return scores
+
+
 def document_run(bot, queries: dict[str, str], depth: int = 100) -> dict[str, dict[str, float]]:
-    """{query id: {doc id: score}}: each document scores its best passage; a duplicate article's
-    other copies (also_in) score the same."""
-    index = bot.index
-    run: dict[str, dict[str, float]] = {}
-    for qid, text in queries.items():
-        scores: dict[str, float] = {}
-        for hit in bot.retrieve(text):
-            chunk = index.chunks[hit.chunk]
-            article = index.articles[chunk.article_id]
-            for doc in (chunk.file, *(index.articles[a].file for a in article.also_in)):
-                if hit.score > scores.get(doc, float("-inf")):
-                    scores[doc] = hit.score
-            if len(scores) >= depth:
-                break  # hits come best first: later ones cannot enter the top `depth`
-        run[qid] = scores
-    return run
+    """{query id: {doc id: score}} of the chatbot's retrieve(), a document scoring its best passage."""
+    return {qid: best_per_document(bot.index, bot.retrieve(text), depth) for qid, text in queries.items()}
+
+
+def beir_index(data: BeirData, embedder: Embedder, max_words: int | None = None, *, progress: bool = False, rebuild: bool = False):
+    """(folder, build summary, documents) of `data` indexed with the indexer's settings (passages
+    of `max_words`, its default when None), kept in the eval cache; `rebuild` forces a new one
+    (the cache knows files and settings, not changes to the indexer's code)."""
+    documents = [beir_document(d, title, text) for d, (title, text) in data.corpus.items()]
+    folder, summary = build_family_index(
+        documents, f"beir-{data.name}", index_settings(max_words), embedder, progress=progress, corpus_label=data.name,
+        force=rebuild,
+    )
+    return folder, summary, documents
 
 
 MODES = ("bm25", "dense", "hybrid", "all")
+EQUAL_WEIGHT = 0.5  # "all" also runs every fusion at equal weights, the comparison point of earlier runs
 
 
 def variants(mode: str, fusion: str, dense_weight: float) -> list[tuple[str, dict]]:
-    """(label, AnswerSettings overrides) per configuration a --mode asks for; "all" runs every fusion."""
+    """(label, AnswerSettings overrides) per configuration a --mode asks for; "all" runs every
+    fusion, at `dense_weight` and at equal weights."""
     if mode not in MODES:
         raise EvalError(f"mode {mode!r} is not one of {', '.join(MODES)}")
-    fusions = (fusion, *(f for f in FUSIONS if f != fusion)) if mode == "all" else (fusion,)
+    if mode != "all":
+        fusions, weights = (fusion,), (dense_weight,)
+    else:
+        fusions = (fusion, *(f for f in FUSIONS if f != fusion))
+        weights = tuple(dict.fromkeys((dense_weight, EQUAL_WEIGHT)))
     hybrid = [
-        (f"hybrid {f}" + (f" (dense {dense_weight:g})" if dense_weight != 0.5 else ""), {"mode": "hybrid", "fusion": f})
-        for f in fusions
+        (f"hybrid {f} {w:g}", {"mode": "hybrid", "fusion": f, "dense_weight": w}) for w in weights for f in fusions
     ]
     single = {"bm25": [("bm25", {"mode": "bm25"})], "dense": [("dense", {"mode": "dense"})], "hybrid": hybrid}
     return single[mode] if mode != "all" else single["bm25"] + single["dense"] + hybrid
@@ -193,33 +211,28 @@ def run_beir(
     mode: str = "all",
     *,
     max_words: int | None = None,
-    fusion: str = "rrf",
-    dense_weight: float = 0.5,
-    rrf_k: int = 60,
+    fusion: str | None = None,
+    dense_weight: float | None = None,
+    rrf_k: int | None = None,
     candidates: int = BEIR_CANDIDATES,
     progress: bool = False,
     rebuild: bool = False,
 ) -> BeirResult:
-    """Index `data` with the indexer's settings (passages of `max_words`, its default when None)
-    and score each configuration of `mode`. The index is kept in the eval cache; `rebuild`
-    forces a new one (the cache knows files and settings, not changes to the indexer's code)."""
+    """Index `data` (see beir_index) and score each configuration of `mode`; fusion settings not
+    given are the chatbot's defaults."""
     from chatbot import AnswerSettings, Chatbot
     from indexer import load_index
 
-    documents = [beir_document(d, title, text) for d, (title, text) in data.corpus.items()]
-    settings = index_settings(max_words)
-    folder, summary = build_family_index(
-        documents, f"beir-{data.name}", settings, embedder, progress=progress, corpus_label=data.name, force=rebuild
-    )
+    given = {"fusion": fusion, "dense_weight": dense_weight, "rrf_k": rrf_k, "candidates": candidates}
+    base_settings = replace(AnswerSettings(), **{k: v for k, v in given.items() if v is not None})
+    folder, summary, documents = beir_index(data, embedder, max_words, progress=progress, rebuild=rebuild)
     index = load_index(folder)
     indexed = {c.file for c in index.chunks} | {a.file for a in index.articles.values()}
     dropped = sorted(d.file for d in documents if d.file not in indexed)
     base = Chatbot(index, embedder)
     rows = []
-    for label, overrides in variants(mode, fusion, dense_weight):
-        answer_settings = AnswerSettings(
-            **{"fusion": fusion, "dense_weight": dense_weight, "rrf_k": rrf_k, "candidates": candidates, **overrides}
-        )
+    for label, overrides in variants(mode, base_settings.fusion, base_settings.dense_weight):
+        answer_settings = replace(base_settings, **overrides)
         clock = time.perf_counter()
         run = document_run(base.with_settings(answer_settings), data.queries)
         seconds = time.perf_counter() - clock
@@ -241,11 +254,8 @@ def run_beir(
             "index": str(folder),
         },
         settings={
-            "max_words": settings.chunker.max_words,
-            "fusion": fusion,
-            "dense_weight": dense_weight,
-            "rrf_k": rrf_k,
-            "candidates": candidates,
+            "max_words": index.manifest["chunker"]["max_words"],
+            **{k: getattr(base_settings, k) for k in ("fusion", "dense_weight", "rrf_k", "candidates")},
         },
         rows=rows,
         dropped=dropped,
@@ -255,7 +265,13 @@ def run_beir(
 def report(result: BeirResult, info: dict) -> tuple[dict, str, dict]:
     from .reports import bar_chart, markdown_table
 
-    rows = [[r["config"], r["ndcg@10"], r["recall@100"], r["mrr@10"], r["seconds"]] for r in result.rows]
+    single = [r["ndcg@10"] for r in result.rows if r["mode"] != "hybrid"]
+    best_single = max(single) if len(single) == 2 else None  # both retrievers ran
+    rows = [
+        [r["config"], r["ndcg@10"], r["recall@100"], r["mrr@10"],
+         f"{r['ndcg@10'] - best_single:+.3f}" if best_single is not None and r["mode"] == "hybrid" else "", r["seconds"]]
+        for r in result.rows
+    ]
     published = PUBLISHED_SCIFACT if result.dataset.lower() == "scifact" else []
     build = result.build
     s = result.settings
@@ -269,10 +285,11 @@ def report(result: BeirResult, info: dict) -> tuple[dict, str, dict]:
 Command: `{info['command']}` ({info['created']}).
 {result.documents:,} documents, {result.queries} judged queries. Index: {build['passages']:,} passages of at most
 {s['max_words']} words ({build['duplicates']} duplicate articles), {built}. Retrieval: the chatbot's
-`retrieve()` with {s['candidates']} candidates per retriever (dense weight {s['dense_weight']}, RRF k {s['rrf_k']});
-a document scores its best passage.
+`retrieve()` with {s['candidates']} candidates per retriever; a document scores its best passage.
+The chatbot's default is **hybrid {s['fusion']} {s['dense_weight']:g}** (RRF k {s['rrf_k']}), chosen by
+`python -m eval tune` on dev data only; "vs best single": nDCG@10 over the better of bm25 and dense.
 
-{markdown_table(["configuration", "nDCG@10", "Recall@100", "MRR@10", "seconds"], rows)}
+{markdown_table(["configuration", "nDCG@10", "Recall@100", "MRR@10", "vs best single", "seconds"], rows)}
 """
     if published:
         markdown += "\nPublished nDCG@10 on the same split:\n\n" + markdown_table(["system", "nDCG@10"], published) + "\n"

@@ -12,9 +12,10 @@ EPILOG = """examples:
   python -m eval                         gold set on the default settings -> eval/reports/gold.*
   python -m eval --check                 ... and fail when a metric is worse than eval/baseline.json
   python -m eval --update-baseline       accept the current numbers as the baseline
-  python -m eval compare                 bm25, dense, hybrid rrf / weighted side by side (dev / test)
-  python -m eval tune                    choose chunk size, fusion, threshold on dev; report test
+  python -m eval compare                 bm25, dense, every fusion side by side (dev / test)
+  python -m eval tune                    choose fusion, chunk size on dev data; report test
   python -m eval beir ../shared/datasets/scifact --mode all
+  python -m eval beir ../shared/datasets/squad2/dev-corpus --split tune    SQuAD tune paragraphs as a benchmark
   python -m eval qa ../shared/datasets/squad2/dev-corpus --split report
   python -m eval qa gold --absent-from ../shared/datasets/squad2/dev-corpus
   python -m eval train-ranker            retrain chatbot/models/ranker.* and abstention.*
@@ -66,15 +67,15 @@ def parser() -> argparse.ArgumentParser:
     tune.add_argument("--chunk-sizes", default="60,90,120,180", help="passage sizes (max words) to try (default: %(default)s)")
 
     beir = sub.add_parser("beir", help="a BEIR-format benchmark folder, through the project's indexer")
-    beir.add_argument("data_dir", type=Path, help="folder with corpus.jsonl, queries.jsonl, qrels/test.tsv")
+    beir.add_argument("data_dir", type=Path, help="folder with corpus.jsonl, queries.jsonl, qrels/test.tsv, or a QA folder")
     beir.add_argument("--mode", default="all", choices=["bm25", "dense", "hybrid", "all"], help="(default: %(default)s)")
-    beir.add_argument("--fusion", default="rrf", choices=["rrf", "weighted", "zscore"], help="fusion for hybrid (default: %(default)s; --mode all runs every fusion)")
-    beir.add_argument("--dense-weight", type=float, default=0.5, help="dense share in the fusion (default: %(default)s)")
-    beir.add_argument("--rrf-k", type=int, default=60, help="(default: %(default)s)")
+    beir.add_argument("--fusion", default=None, choices=["rrf", "weighted", "zscore"], help="fusion for hybrid (default: the chatbot's; --mode all runs every fusion)")
+    beir.add_argument("--dense-weight", type=float, default=None, help="dense share in the fusion (default: the chatbot's)")
+    beir.add_argument("--rrf-k", type=int, default=None, help="(default: the chatbot's)")
     beir.add_argument("--max-words", type=int, default=None, help="passage size in words (default: the indexer's setting)")
     beir.add_argument("--rebuild", action="store_true", help="rebuild the cached index (e.g. after an indexer change)")
     beir.add_argument("--candidates", type=int, default=None, help="passages per retriever (default: 1000)")
-    beir.add_argument("--split", default="test", help="qrels file qrels/SPLIT.tsv (default: %(default)s)")
+    beir.add_argument("--split", default="test", help="qrels file qrels/SPLIT.tsv; of a QA folder (squad2/dev-corpus), the paragraphs of SPLIT's articles (default: %(default)s)")
     beir.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
     beir.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
 

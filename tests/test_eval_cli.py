@@ -44,7 +44,11 @@ def test_beir_indexes_through_the_indexer_and_scores_every_mode(beir_dir, tmp_pa
     assert main(["beir", str(beir_dir), "--mode", "all", "--json", "--reports", str(reports)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["documents"] == 4 and data["queries"] == 3 and data["dropped_documents"] == []
-    assert [r["config"] for r in data["rows"]] == ["bm25", "dense", "hybrid rrf", "hybrid weighted", "hybrid zscore"]
+    # Every fusion at the chatbot's dense weight (its own fusion first), then at equal weights.
+    assert [r["config"] for r in data["rows"]] == [
+        "bm25", "dense", "hybrid weighted 0.7", "hybrid rrf 0.7", "hybrid zscore 0.7",
+        "hybrid weighted 0.5", "hybrid rrf 0.5", "hybrid zscore 0.5",
+    ]
     for row in data["rows"]:
         assert row["ndcg@10"] == 1.0 and row["recall@100"] == 1.0 and row["mrr@10"] == 1.0, row
     assert {p.name for p in reports.iterdir()} == {"beir-tiny.json", "beir-tiny.md", "beir-tiny.png"}

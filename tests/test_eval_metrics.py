@@ -3,9 +3,11 @@ BEIR readers."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from eval.beir import beir_document, read_qrels
+from eval.beir import beir_document, qa_paragraphs, read_qrels
 from eval.errors import EvalError
 from eval.gate import GateRow, compare, diff_table
 from eval.gold import GoldItem
@@ -130,3 +132,26 @@ def test_a_beir_record_becomes_title_and_paragraph_with_nothing_lost(title, text
     assert covered == (title.rstrip(".") + text).replace(" ", "") or covered == (title + text).replace(" ", "")
     if len(title.split()) <= 15 and title[0].isupper():
         assert article.title == title.rstrip(".")
+
+
+def test_a_qa_folder_reads_as_a_benchmark_of_its_split_s_paragraphs(tmp_path):
+    texts = {"Alpha.txt": "Alpha one is first.\n\nAlpha two holds 1962.", "Beta.txt": "Beta is elsewhere."}
+    (tmp_path / "corpus").mkdir()
+    for name, text in texts.items():
+        (tmp_path / "corpus" / name).write_text(text, encoding="utf-8")
+    paragraphs = [("Alpha.txt", 0, 0, 19), ("Alpha.txt", 1, 21, 42), ("Beta.txt", 0, 0, 18)]
+    (tmp_path / "paragraphs.jsonl").write_text(
+        "\n".join(json.dumps({"file": f, "title": f[:-4], "paragraph": p, "start": s, "end": e}) for f, p, s, e in paragraphs)
+    )
+    questions = [
+        {"id": "q1", "question": "When?", "file": "Alpha.txt", "answers": ["1962"], "spans": [[37, 41]], "kind": "answerable"},
+        {"id": "q2", "question": "Why?", "file": "Alpha.txt", "answers": [], "spans": [], "kind": "unanswerable"},
+        {"id": "q3", "question": "Where?", "file": "Beta.txt", "answers": ["elsewhere"], "spans": [[8, 17]], "kind": "answerable"},
+    ]
+    (tmp_path / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in questions))
+    splits = tmp_path / "splits.json"
+    splits.write_text(json.dumps({"tune": ["Alpha.txt"], "report": ["Beta.txt"]}))
+    data = qa_paragraphs(tmp_path, "tune", splits)
+    assert data.corpus == {"Alpha#0": ("Alpha", "Alpha one is first."), "Alpha#1": ("Alpha", "Alpha two holds 1962.")}
+    # Only answerable questions of the split, judged by the paragraph that holds their answer.
+    assert data.queries == {"q1": "When?"} and data.qrels == {"q1": {"Alpha#1": 1}}

@@ -30,7 +30,7 @@ def test_weights_and_sizes_out_of_range_are_refused(field, value, message):
 
 def test_the_default_is_weighted_fusion_leaning_to_the_dense_side():
     settings = AnswerSettings()
-    assert (settings.fusion, settings.dense_weight) == ("weighted", 0.6)
+    assert (settings.fusion, settings.dense_weight) == ("weighted", 0.7)
 
 
 def test_weighted_fusion_scores_each_side_over_its_best():
