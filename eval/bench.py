@@ -204,6 +204,13 @@ def cold_start(index_dir: Path, question: str, runs: int = 3) -> dict:
     }
 
 
+def bare_import(module: str, runs: int = 3) -> dict:
+    """A bare process that only imports `module`, start to exit (median of `runs`): the chat page
+    needs Gradio, so no server can show it sooner after launch than this."""
+    seconds = [_timed_process([sys.executable, "-c", f"import {module}; print('imported')"], b"imported")[0] for _ in range(runs)]
+    return {"module": module, "seconds_median": round(statistics.median(seconds), 2), "seconds": [round(x, 2) for x in seconds]}
+
+
 def _memory_mb(pids: list[int]) -> dict[str, list[float]]:
     """Each process's RSS (what the target counts: every page it maps, shared ones too) and PSS
     (shared pages divided among the processes sharing them: what it adds to the machine)."""
@@ -309,6 +316,8 @@ def run_bench(
     result["cold_start"] = cold_start(index_dir, question)
     if http:
         questions = [i.question for i in items if i.kind == "answerable"]
+        say("a bare process importing gradio, three times (the chat page cannot be up sooner)")
+        result["gradio_import"] = bare_import("gradio")
         result["http"] = []
         for count in workers:
             say(f"HTTP: python -m chatbot serve --workers {count}, {', '.join(map(str, levels))} concurrent clients")
@@ -382,7 +391,8 @@ median {cold.get('bare_encode_seconds_median')} s, peak RSS {cold.get('bare_enco
             f"""## HTTP: `python -m chatbot serve --workers {workers}`, POST /api/ask over loopback (httpx)
 
 Ready (/api/health 200) {http['server_start_seconds']} s after launch; chat page served and first answer
-{http['first_answer_seconds']} s after launch (target ≤ 3 s). RSS per worker after the load:
+{http['first_answer_seconds']} s after launch (target ≤ 3 s; a bare `import gradio` process takes
+{result.get('gradio_import', {}).get('seconds_median')} s). RSS per worker after the load:
 {', '.join(f'{m} MB' for m in http['worker_rss_mb_after_load'])} (target ≤ 300 MB; before the load:
 {', '.join(f'{m} MB' for m in http['worker_rss_mb_before_load'])}); PSS per worker (shared pages divided
 among the processes sharing them): {', '.join(f'{m} MB' for m in http.get('worker_pss_mb_after_load', []))};
