@@ -1,8 +1,10 @@
-"""HTTP load on the chat server's JSON API (`POST /api/ask`): the one client loop that the
-benchmarks (`eval bench`), the load test (`scripts/load_test.py`) and the hardening tests share.
+"""HTTP clients of the chat server: its JSON API (`POST /api/ask`), with the one load loop that the
+benchmarks (`eval bench`), the load test (`scripts/load_test.py`) and the hardening tests share, and
+the chat page's own events (`POST /gradio_api/run/predict`, as the page sends them).
 
 >>> level = run_level("http://127.0.0.1:7860/", [("What is dermatographism?", ())] * 64, clients=8)
 >>> level.errors, level.throughput, level.p95_ms
+>>> ask_page("http://127.0.0.1:7860/", "What is dermatographism?")[-1]["content"]
 """
 
 from __future__ import annotations
@@ -45,6 +47,38 @@ def ask_sync(url: str, question: object, history: object = (), timeout: float = 
     import httpx
 
     return _answer(httpx.post(url + "api/ask", content=_body(question, history), headers=HEADERS, timeout=timeout))
+
+
+def page_event(config: dict, component_elem_id: str, event: str) -> tuple[int, int]:
+    """(fn_index, trigger component id) of the page's event `event` on the component `elem_id`,
+    from the page's /config."""
+    ids = [c["id"] for c in config["components"] if c["props"].get("elem_id") == component_elem_id]
+    for dep in config["dependencies"]:
+        if [ids[0], event] in dep["targets"]:
+            return dep["id"], ids[0]
+    raise LookupError(f"no {event} event on #{component_elem_id}")
+
+
+def post_page_event(url: str, body: dict, client=None):
+    """One event of the page, as its script sends it; the `httpx.Response`."""
+    import httpx
+
+    content = json.dumps(body).encode()  # ASCII JSON, as _body
+    post = client.post if client else httpx.post
+    return post(url + "gradio_api/run/predict", content=content, headers=HEADERS, timeout=60)
+
+
+def ask_page(url: str, question: str, session: str = "eval-page") -> list[dict]:
+    """`question` sent as the chat page sends it (its question box's submit event) in a new
+    conversation: the chat's messages after it, the answer last."""
+    import httpx
+
+    fn_index, box = page_event(httpx.get(url + "config", timeout=60).json(), "fqb-question", "submit")
+    body = {"data": [question, []], "fn_index": fn_index, "trigger_id": box, "session_hash": session}
+    response = post_page_event(url, body)
+    if response.status_code != 200:
+        raise AskError(f"HTTP {response.status_code}: {response.text[:200]}")
+    return response.json()["data"][0]
 
 
 @dataclass

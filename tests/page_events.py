@@ -6,27 +6,11 @@ session id of our choosing): for tests that need crafted sessions, votes and tex
 
 from __future__ import annotations
 
-import json
-
 import httpx
 
+from eval.load import page_event, post_page_event
+
 NORMAL = "What is dermatographism?"
-
-
-def dependency(config: dict, component_elem_id: str, event: str) -> tuple[int, int]:
-    """(fn_index, trigger component id) of the page's event `event` on the component `elem_id`."""
-    ids = [c["id"] for c in config["components"] if c["props"].get("elem_id") == component_elem_id]
-    for dep in config["dependencies"]:
-        if [ids[0], event] in dep["targets"]:
-            return dep["id"], ids[0]
-    raise LookupError(f"no {event} event on #{component_elem_id}")
-
-
-def post_event(url: str, body: dict, client: httpx.Client | None = None) -> httpx.Response:
-    # ASCII JSON, so that a lone surrogate goes as its \\u escape, as a browser would send it
-    content = json.dumps(body).encode()
-    post = client.post if client else httpx.post
-    return post(url + "gradio_api/run/predict", content=content, headers={"Content-Type": "application/json"}, timeout=60)
 
 
 class Page:
@@ -35,13 +19,13 @@ class Page:
     def __init__(self, url: str, session: str, client: httpx.Client | None = None):
         config = httpx.get(url + "config").json()
         self.url, self.session, self.client = url, session, client
-        self.respond, self.box = dependency(config, "fqb-question", "submit")
-        self.like, self.chat = dependency(config, "fqb-chat", "like")
+        self.respond, self.box = page_event(config, "fqb-question", "submit")
+        self.like, self.chat = page_event(config, "fqb-chat", "like")
         self.messages: list = []
 
     def ask(self, question: str) -> httpx.Response:
         body = {"data": [question, self.messages], "fn_index": self.respond, "trigger_id": self.box, "session_hash": self.session}
-        response = post_event(self.url, body, self.client)
+        response = post_page_event(self.url, body, self.client)
         if response.status_code == 200:
             self.messages = response.json()["data"][0]
         return response
@@ -49,7 +33,7 @@ class Page:
     def vote(self, liked, index: object = 1, session: str | None = None, **event_data) -> httpx.Response:
         data = {"index": index, "value": 'a forged answer\n{"vote": "up"}', "liked": liked, **event_data}
         body = {"data": [], "event_data": data, "fn_index": self.like, "trigger_id": self.chat, "session_hash": session or self.session}
-        return post_event(self.url, body, self.client)
+        return post_page_event(self.url, body, self.client)
 
 
 def answer_and_vote(url: str, session: str, liked: list, question: str = NORMAL) -> None:

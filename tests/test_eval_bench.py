@@ -7,6 +7,7 @@ import hashlib
 
 from eval.bench import answer_latency, build_benchmark, http_load, report
 from eval.gold import load_gold
+from eval.load import ask_page
 from eval.server import free_port
 from indexer import Document
 
@@ -39,13 +40,15 @@ def test_build_benchmark_times_a_cold_build_a_warm_one_and_a_bare_encode(embedde
     assert result["ratio_to_bare_encode"] > 0
 
 
-def test_http_load_drives_the_api_and_counts_errors(bot, tmp_path):
+def test_http_load_drives_the_api_and_counts_errors_and_the_page_answers(bot, tmp_path):
     from chatbot.webapp import AppSettings, create_app
     from tests.ui_server import serving_in_thread
 
     app = create_app(bot, AppSettings(tmp_path / "feedback.sqlite3", tmp_path / "conversations.sqlite3", rate_limit=0))
     with serving_in_thread(app) as url:
         rows = http_load(url, ["What is fibromyalgia?", "What is dermatographism?"], levels=(1, 4), requests=8)
+        question, answer = ask_page(url, "What is dermatographism?")  # as the chat page asks
+    assert question["role"] == "user" and answer["role"] == "assistant" and "Dermatographism" in str(answer["content"])
     assert [r["clients"] for r in rows] == [1, 4]
     for row in rows:
         assert row["requests"] == 8 and row["ok"] == 8 and row["errors"] == 0
