@@ -15,6 +15,7 @@ import numpy as np
 
 from indexer import Index, tokenize
 from indexer.answer_types import question_types
+from indexer.lexical import function_words
 
 from .candidates import WindowSet
 from .features import Terms, answerability_features, presence, window_features
@@ -68,9 +69,10 @@ def top_rows(scores: np.ndarray, k: int) -> dict[int, float]:
 
 
 def query_terms(index: Index, query: str) -> Terms:
-    """The question's content terms ("How long do flare ups last?" -> flare, up, last), and which
-    come from a capitalised word past the first (a name, likely)."""
-    raw = _WORD.findall(_SCAFFOLD.sub(" ", query))
+    """The question's content terms ("How long do my flare ups last?" -> flare, up, last), and
+    which come from a capitalised word past the first (a name, likely)."""
+    stop = function_words()
+    raw = [w for w in _WORD.findall(_SCAFFOLD.sub(" ", query)) if w.lower() not in stop]
     found: dict[str, bool] = {}
     for n, (word, stems) in enumerate(zip(raw, tokenize(raw) if raw else [], strict=True)):
         for stem in stems:

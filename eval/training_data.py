@@ -12,13 +12,20 @@ that answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from indexer import Document
+
 from .qa import span_hit
 from .qa_data import QAItem
+
+HOLDOUT_SHARE = 4  # one paragraph in this many is left out of an article's holdout copy
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,47 @@ class Asked:
     labels: np.ndarray  # [windows] minimal hit
     hits: np.ndarray  # [windows] hit (minimal or not)
     evidence: object  # chatbot.evidence.Evidence, for answerability features
+
+
+def _left_out(file: str, paragraph: int) -> bool:
+    digest = hashlib.sha256(f"{file}#{paragraph}".encode()).digest()
+    return digest[0] % HOLDOUT_SHARE == 0
+
+
+def holdout(documents: list[Document], items: list[QAItem]) -> tuple[list[Document], list[QAItem]]:
+    """Copies of `documents` without one paragraph (blank-line separated) in HOLDOUT_SHARE, chosen
+    by hash, and the answerable `items` whose every gold span lay in a left-out paragraph: asked of
+    those copies, they are questions on the documents' own subject that the documents no longer
+    answer ("How much does it cost?" of articles that never give a price). Their spans are dropped
+    (the offsets no longer hold): a quote hits them only by holding an answer's words, which the
+    rest of the article sometimes does.
+
+    >>> docs, missing = holdout(read_corpus(folder)[0], qa.select("train", "answerable"))
+    """
+    kept: list[Document] = []
+    left_out: dict[str, list[tuple[int, int]]] = {}
+    for document in documents:
+        name = Path(document.file).name
+        bounds, start = [], 0
+        for gap in _BLANK_LINE.finditer(document.text):
+            bounds.append((start, gap.start()))
+            start = gap.end()
+        bounds.append((start, len(document.text)))
+        dropped = [b for n, b in enumerate(bounds) if _left_out(name, n)]
+        if not dropped or len(dropped) == len(bounds):
+            kept.append(document)
+            continue
+        left_out[name] = dropped
+        text = "\n\n".join(document.text[a:b] for n, (a, b) in enumerate(bounds) if not _left_out(name, n))
+        kept.append(Document(document.file, text, hashlib.sha256(text.encode("utf-8")).hexdigest()))
+    missing = [
+        replace(item, spans=())
+        for item in items
+        if item.kind == "answerable"
+        and item.spans
+        and all(any(a <= s and e <= b for a, b in left_out.get(f, ())) for f, s, e in item.spans)
+    ]
+    return kept, missing
 
 
 def window_hits(index, windows, ids: np.ndarray, item: QAItem) -> tuple[np.ndarray, np.ndarray]:

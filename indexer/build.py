@@ -19,6 +19,7 @@ from .lexical import BM25_PARAMS, TOKENIZER, build_bm25
 from .onnx_export import cached_export, read_spec
 from .paths import default_corpus_dir, default_index_dir, display_path
 from .publishing import build_lock, building_folder, current_version, new_version_name, publish, remove_abandoned_builds
+from .query_encoder import EXPORT_VERSION
 from .reading import corpus_files, read_corpus
 from .records import Article, Chunk, Document
 from .segmenting import segment
@@ -73,6 +74,7 @@ def corpus_fingerprint(documents: list[Document], settings: IndexSettings, model
         "files": {d.file: d.sha256 for d in documents},
         "settings": settings.to_dict(),
         "model": model_fingerprint,
+        "query_model_export": EXPORT_VERSION,  # a new export format rebuilds, so old versions get the new query model
     }
 
 

@@ -30,6 +30,16 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     )
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """English function words, lower-case (NLTK's list of 179, as bm25s ships it: pronouns,
+    auxiliaries, prepositions, "more", "only"...): never what a question is about, though BM25's
+    shorter stop list keeps most of them."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS)
+
+
 def build_bm25(texts: list[str]):
     import bm25s
 
