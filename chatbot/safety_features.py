@@ -45,10 +45,24 @@ _HYPERBOLE = re.compile(
     re.IGNORECASE,
 )
 
+# Protective context the embedding blurs: the crisis is over ("I used to cut", "ten years clean from
+# self-harm") or the writer denies intent ("I'm not suicidal", "I don't want to die").
+_PAST = re.compile(
+    r"\b(?:used to|years ago|months ago|back (?:when|then|in)|in the past|as a (?:teen\w*|kid|child)"
+    r"|when i was (?:younger|a kid|a teen\w*|little|in (?:school|college|high school))|(?:clean|free) (?:from|of|for)"
+    r"|recovered|survived|no longer (?:suicidal|self[- ]?harm\w*|cutting))\b",
+    re.IGNORECASE,
+)
+_DENIES_INTENT = re.compile(
+    r"\b(?:not|never|no longer|isn'?t|wasn'?t) (?:suicidal|going to (?:hurt|kill) myself|in danger|planning (?:anything|to))\b"
+    r"|\bi (?:don'?t|do not|would never|will never|won'?t) (?:want to |wanna )?(?:die|kill myself|hurt myself|end my life|act on)\b",
+    re.IGNORECASE,
+)
+
 # Names of the indicator columns, in order (recorded in the artefact: a mismatch is refused).
 LEXICAL = (
     "first_person", "medicine", "decision", "death_words", "someone_else", "informational", "joking", "question",
-    "hyperbole",
+    "hyperbole", "past", "denies_intent",
 )
 
 
@@ -66,6 +80,8 @@ def lexical_features(text: str) -> np.ndarray:
             joking(plain),
             "?" in plain,
             bool(_HYPERBOLE.search(plain)),
+            bool(_PAST.search(plain)),
+            bool(_DENIES_INTENT.search(plain)),
         ],
         dtype=np.float32,
     )

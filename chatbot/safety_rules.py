@@ -31,6 +31,11 @@ MEDICINE = (
     r"effexor|zoloft|prozac|lexapro|wellbutrin|bupropion|tylenol|acetaminophen|paracetamol|advil|aleve|"
     r"aspirin|naproxen|benadryl|melatonin|cbd(?: oil| gummies)?|vitamin \w+|vitamins|magnesium|supplements?|"
     r"turmeric|st\.? john'?s wort|nasal spray|lozenges?|troches?|infusions?|"
+    r"antibiotics?|statins?|blood thinners?|birth control(?: pills?)?|the pill|contraceptives?|inhalers?|hrt|"
+    r"(?:nicotine|hrt|pain|fentanyl|estrogen|oestrogen|birth control|lidocaine|buprenorphine) patch(?:es)?|zopiclone|"
+    r"antihistamines?|laxatives?|metformin|methotrexate|allopurinol|levothyroxine|synthroid|thyroid (?:meds|medication|tablets|pills)|"
+    r"seroquel|abilify|warfarin|eliquis|ozempic|wegovy|baclofen|imodium|sudafed|zyrtec|claritin|kratom|co-codamol|"
+    r"\w+(?:pram|trigine|chloroquine|glutide|dipine|zapine|piprazole|grel|formin|sone)|"
     r"\w+(?:xetine|faxine|aline|triptyline|abalin|apentin|azepam|azolam|codone|morphone|profen|cillin|mycin|"
     r"prazole|olol|statin|triptan|tadine|semide|sartan|pril|zodone|pramine|xone|drone))"
 )
@@ -56,6 +61,23 @@ def _clause_before(text: str, start: int) -> str:
     """The words of the same sentence before `start`."""
     cut = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
     return text[cut:start]
+
+
+# A crisis told as over ("when I was nineteen I self-harmed", "I tried to kill myself years ago"),
+# unless the same sentence brings it back to now ("…and now I want to again").
+_PAST = re.compile(
+    r"\b(?:when i was|used to|(?:years|decades) ago|as a (?:teen\w*|kid|child)|back (?:when|then|in)"
+    r"|in (?:high school|college|my teens|my twenties))\b",
+    re.IGNORECASE,
+)
+_NOW = re.compile(r"\b(?:now|just|again|still|tonight|today|any ?more|lately|these days|this (?:week|morning|evening))\b", re.IGNORECASE)
+
+
+def in_the_past(text: str, start: int, end: int) -> bool:
+    """The sentence around the match sets it in the past and nothing in it brings it back to now."""
+    after = _CLAUSE_END.search(text, end)
+    sentence = _clause_before(text, start) + text[start : after.start() if after else len(text)]
+    return bool(_PAST.search(sentence)) and not _NOW.search(sentence)
 
 
 def negated(text: str, start: int) -> bool:
@@ -89,9 +111,9 @@ def text_facts(text: str) -> dict[str, bool]:
     return {"medicine": names_medicine(text), "self": speaks_for_self(text), "joking": joking(text)}
 
 
-# Guards: checks that silence a rule. "negation", "someone else" and "joking" look at the match;
-# "medicine" and "self" require the whole text to name a medicine or speak in the first person.
-GUARDS = ("negation", "someone else", "joking", "medicine", "self")
+# Guards: checks that silence a rule. "negation", "someone else", "past" and "joking" look at the
+# match; "medicine" and "self" require the whole text to name a medicine or speak in the first person.
+GUARDS = ("negation", "someone else", "past", "joking", "medicine", "self")
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,8 @@ class Rule:
             if "negation" in self.guards and negated(text, found.start()):
                 continue
             if "someone else" in self.guards and about_someone_else(text, found.end()):
+                continue
+            if "past" in self.guards and in_the_past(text, found.start(), found.end()):
                 continue
             return True
         return False
@@ -145,52 +169,62 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:i'?m|i am|im|feel|feeling|felt|been|getting|get)(?: (?!not\b|never\b)\w+){0,2} suicidal\b"
           r"|\b(?:i'?ve|i have|i'?m having|having|been having|i get|i keep having|i keep getting)(?: (?!not\b|never\b|no\b)\w+){0,3} suicidal (?:thoughts|ideation|feelings|urges)\b"
           r"|\bmy suicid\w*(?! attempt)\b"
-          r"|\b(?:think|thinking|thought)(?: \w+)? (?:about|of) (?:suicide|killing myself|ending my life|taking my (?:own )?life|ending it)\b"
+          r"|\b(?:think|thinking|thought)(?: \w+)? (?:about|of) (?:suicide|killing myself|ending my life|taking my (?:own )?life|ending (?:it|it all|everything|things))\b(?! with| between| off)"
           r"|\b(?:planning|considering|contemplating|plotting|attempt|attempting|try|trying)(?: my)? (?:suicide|killing myself|ending my life|taking my (?:own )?life)\b"
           r"|\bsuicid\w* (?:is|feels|seems)(?: like)? (?:the|my) (?:only|best) (?:way|option|answer|choice)\b"
           r"|(?:^|[.!?]\s*)(?:\w+ )?suicidal (?:again|tonight|today|right now|lately|all day)\b",
-          "negation", "someone else", "joking"),
-    _rule(CRISIS, "kill myself", r"\b(?:kill|off)(?:ing)? ?my ?self\b", "negation", "joking"),
+          "negation", "someone else", "past", "joking"),
+    _rule(CRISIS, "kill myself", r"\b(?:kill|off)(?:ing)? ?my ?self\b|\bkms\b", "negation", "past", "joking"),
     _rule(CRISIS, "end my life",
           r"\b(?:end|take|ending|taking) (?:my|my own) life\b|\bend(?:ing)? it all\b|\bcommit(?:ting)? suicide\b"
           r"|\bend(?:ing)? (?:it|everything) (?:tonight|today|now|for good|soon|this week\w*)\b"
-          r"|\b(?:want|wanna|going|gonna|ready|plan(?:ning)?|decided) to end (?:it|everything)\b(?! with| between| off)|\bleave this world\b",
-          "negation", "someone else", "joking"),
+          r"|\b(?:want|wanna|going|gonna|ready|plan(?:ning)?|decided) to end (?:it|everything)\b(?! with| between| off)|\bleave this world\b"
+          r"|\b(?:until|before|if|once|when) i end (?:it|it all|everything|my life)\b(?! with| between| off)",
+          "negation", "someone else", "past", "joking"),
     _rule(CRISIS, "want to die",
           r"\b(?:want|wanna|wish|plan(?:ning)?|ready|deserve|prefer|trying) to (?:die|be dead|not exist|stop existing|disappear (?:forever|for good))\b"
           r"|\bwish (?:i|that i) (?:was|were|could be) (?:dead|never born)\b|\bwish i could (?:just )?die\b"
-          r"|\bbetter off dead\b|\brather be dead\b|\buntil i (?:die|am dead|'m dead)\b",
-          "negation", "someone else", "joking"),
+          r"|\bbetter off dead\b|\brather be dead\b|\buntil i (?:die|am dead|'m dead)\b|\bwanna die\b"
+          r"|\b(?:tired|sick|done|exhausted) (?:of|with) (?:being alive|living|existing|life itself)(?= *(?:$|[.!,?;]|and\b|but\b|any ?more|honestly|tbh))"
+          r"|\b(?:nothing|no one|nobody|no reason)(?: left)? to live for\b",
+          "negation", "someone else", "past", "joking"),
     _rule(CRISIS, "burden",
-          r"\bbetter off (?:without me|if i (?:was|were|wasn'?t|weren'?t) (?:gone|dead|here|around|alive)|when i'?m gone)\b",
-          "negation", "joking"),
+          r"\b(?:better off|happier|easier|fine|okay|ok) (?:without me|if i (?:was|were|wasn'?t|weren'?t) (?:gone|dead|here|around|alive)|when i'?m gone)\b"
+          r"|\b(?:would|will) (?:anyone|anybody|somebody|someone) (?:even )?(?:care|notice|miss me) if i (?:died|was gone|were gone|disappeared|killed myself|wasn'?t here)\b"
+          r"|\bif i (?:died|was gone|were gone|disappeared|wasn'?t here)\b[^.?!]{0,20}\b(?:would|will) (?:anyone|anybody|somebody|someone) (?:even )?(?:care|notice|miss me)\b"
+          r"|\b(?:no ?one|nobody) would (?:even )?(?:notice|care|miss me) if i (?:died|was gone|were gone|disappeared|wasn'?t here)\b(?! for (?:a|the|an) | from )"
+          r"|\bdoing (?:everyone|everybody|the world) a favou?r\b",
+          "negation", "past", "joking"),
     _rule(CRISIS, "warning signs",
-          r"\breasons? (?:not )?to (?:stay alive|keep living|live|keep going|be alive|go on|do it|end it|stay)(?= *(?:$|[.!,?]|and\b|but\b|any ?more|with this))"
+          r"\breasons? (?:not )?to (?:stay alive|keep living|live|keep going|be alive|go on|do it|end it|stay)(?= *(?:$|[.!,?]|and\b|but\b|any ?more|with this|tonight))"
+          r"|\breasons? not to (?:swallow|take|jump|end)(?= (?:these|those|them|it|this)\b)"
           r"|\breason (?:why )?i should (?:still )?(?:be here|be alive|live|stay|keep living)\b"
           r"|\bwhy (?:should|would) i (?:keep|go on|bother) (?:living|going on|being alive|staying alive)\b|\bwhy (?:should|would) i (?:live|stay alive)\b"
           r"|\b(?:not going to|won'?t) be (?:here|around) (?:much longer|for long|next (?:week|month|year)|after (?:this|tonight|tomorrow))\b"
           r"|\bcan'?t see myself (?:being here|living|alive|being alive|making it)\b|\bdon'?t plan to (?:see|be here|be around|live)\b"
-          r"|\b(?:hope|wish|pray)(?: that)? (?:i|god|my heart|something|someone)\b[^.?!]{0,30}\b(?:die|dead|hit by a (?:car|bus|truck|train)|heart (?:just )?stops|takes? me|kills? me|(?:get|got) killed)\b"
+          r"|\b(?:hope|hoping|wish|wishing|pray|praying)(?: that)? (?:i|god|my heart|something|someone)\b[^.?!]{0,30}\b(?:die|dead|hit by a (?:car|bus|truck|train)|heart (?:just )?stops|takes? me|kills? me|(?:get|got) killed)\b"
           r"|\b(?:want|wanna|need) (?:it|this|everything) (?:all )?(?:to be )?(?:over|to stop|to end) (?:for good|forever|permanently)\b"
           r"|\bwant out (?:for good|forever|permanently)\b|\blet go for good\b|\bdisappear(?:ed)? (?:for good|forever|permanently)\b"
           r"|\b(?:whether|if) i live or die\b|\b(?:death|dying|being dead) (?:would|will) be (?:a relief|easier|better|a mercy|welcome)\b"
           r"|\bnothing (?:is |left )?(?:keeping|holding) me (?:here|alive)\b|\b(?:guts|courage|nerve) to (?:end it|do it|kill myself|go through with it)\b"
           r"|\bi would (?:already )?be (?:gone|dead)\b|\b(?:go to sleep|fall asleep) (?:for good|forever|permanently)\b"
           r"|\b(?:bought|got|have|tied|made) (?:a|the|my) (?:rope|noose)\b|\bnoose\b",
-          "someone else", "joking"),
+          "someone else", "past", "joking"),
     _rule(CRISIS, "give up on life", r"\bgive up on (?:life|living)\b|\bwhy (?:i )?shouldn'?t (?:i )?(?:just )?(?:end it|kill myself|do it|die)\b",
-          "negation", "someone else", "joking"),
+          "negation", "someone else", "past", "joking"),
     _rule(CRISIS, "no will to live",
           r"\b(?:don'?t|do not|no longer|can'?t|cannot) (?:want to |wanna )?(?:live|go on|keep going|keep living)(?= *(?:$|[.!,?]|any ?more|like this|with this|this way|in this world))"
-          r"|\b(?:don'?t|do not|no longer) (?:want to |wanna )?be alive\b"
+          r"|\b(?:don'?t|do not|no longer) (?:want to |wanna )?be alive\b|\b(?:don'?t|do not) (?:want to|wanna) be here (?:any ?more|any longer)\b"
+          r"|\blost (?:the|my|all) will to live\b|\b(?:make sure|so that|so) i (?:don'?t|never|won'?t) wake up\b"
           r"|\bno (?:point|reason|will) (?:in |to )?(?:living|live|going on|be alive|stay(?:ing)? alive|keep going)\b"
           r"|\bpoint (?:in|of) (?:living|going on|being alive|staying alive)\b"
-          r"|\b(?:hope|wish|pray|want|wanna)\b.{0,30}\b(?:never|not|don'?t|won'?t) wake up(?= *(?:$|[.!,?]|again|any ?more|tomorrow|in the morning|ever))",
-          "someone else", "joking"),
+          r"|\b(?:hope|hoping|wish|pray|praying|want|wanna)\b.{0,30}\b(?:never|not|don'?t|won'?t) (?:wake up(?= *(?:$|[.!,?]|again|any ?more|tomorrow|in the morning|ever))|make it (?:through|to) (?:the night|tonight|tomorrow|the morning))",
+          "someone else", "past", "joking"),
     _rule(CRISIS, "method to die",
           r"\b(?:painless|quick|quickest|easy|easiest|best|fastest|surest|peaceful|simplest|effective) (?:way|ways|method|methods) (?:to|of) (?:die|dying|kill (?:myself|yourself)|commit suicide|end (?:my|your) life|end it)\b"
           r"|\bhow (?:can|could|do|would|should) i (?:die|end it|kill myself|end my life|commit suicide)\b"
           r"|\bhow to (?:kill (?:myself|yourself)|commit suicide|end (?:my|your) life|hang (?:myself|yourself))\b"
+          r"|\b(?:which|what) (?:\w+ ){0,2}?(?:pills?|drugs?|medicines?|meds|tablets?|chemicals?|poisons?) (?:\w+ ){0,4}?to (?:die|kill (?:myself|me)|end (?:my life|it))\b"
           r"|\b(?:ways?|drugs?|pills?|places?|methods?|best|easiest|painless|quickest) (?:\w+ ){0,4}?to kill yourself\b"
           r"|\bsuicide (?:methods?|note)\b|\b(?:least painful|painless|quickest|fastest|easiest|surest) (?:death|suicide)\b"
           r"|\b(?:painless|peaceful) ways? to go\b(?! to| for| about| through| from| back| home| out)"
@@ -200,12 +234,12 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:jump(?:ing)?|throw(?:ing)? myself) (?:off|from) (?:a|the|my|this|that) (?:bridge|building|roof|balcony|cliff|window|tower|overpass|parking garage)\b"
           r"|\b(?:step|stepping|jump|jumping|throw myself) in front of (?:a|the) (?:train|truck|bus|car|subway)\b"
           r"|\bhang(?:ing)? myself\b|\bslit(?:ting)? my (?:wrists?|throat)\b|\bshoot(?:ing)? myself\b"
-          r"|\bdrown(?:ing)? myself\b(?! in)|\b(?:drive|crash|steer) (?:my car |the car )?into (?:a|the) (?:tree|wall|truck|river|oncoming)\b|\bgas(?:sing)? myself\b|\bsuffocat\w* myself\b|\bpoison(?:ing)? myself\b",
-          "negation", "someone else", "joking"),
+          r"|\bdrown(?:ing)? myself\b(?! in)|\bmake it look like an accident\b|\b(?:drive|crash|steer) (?:my car |the car )?into (?:a|the) (?:tree|wall|truck|river|oncoming)\b|\bgas(?:sing)? myself\b|\bsuffocat\w* myself\b|\bpoison(?:ing)? myself\b",
+          "negation", "someone else", "past", "joking"),
     _rule(CRISIS, "goodbye",
           r"\bthis is (?:my )?(?:final |last )?goodbye\b|\bthis is my (?:final|last) (?:post|message|note)\b(?= *(?:$|[.!,?]))"
           r"|\bby the time (?:you|anyone|someone|they) (?:reads?|sees?|finds?) this\b|\bsaid my goodbyes\b"
-          r"|\bi won'?t be alive\b",
+          r"|\bi won'?t be alive\b|\b(?:writ(?:e|ing|ten)|wrote|left|leaving) (?:my |a |the )?(?:suicide|goodbye|farewell) (?:notes?|letters?)\b|\bwriting my note\b",
           "joking"),
     _rule(CRISIS, "self-harm",
           r"\b(?:cut|cutting|burn|burning|starve|starving|scratch|scratching) ?my ?self\b(?! (?:shaving|cooking|by accident|accidentally|on (?:a|the)|with (?:a|the) (?:knife|oven|iron|pan|stove|kettle)|while|when|in the kitchen))"
@@ -216,22 +250,35 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:want|wanna|need|urges?|tempted) to cut\b(?= *(?:$|[.!,?]|again|so|really|tonight|right now|myself|deep))"
           r"|\bmake myself (?:throw up|vomit|sick)\b|\bstop(?:ped)? eating on purpose\b"
           r"|\b(?:develop|speed up|get|become|hide|hiding)\b[^.?!]{0,15}\b(?:anorexi\w*|bulimi\w*|eating disorder)\b"
-          r"|\bharm(?:ing)? ?my ?self\b|\b(?:use|used|objects?|items?|tools?) (?:\w+ ){0,3}?for self[- ]?harm\w*\b",
-          "negation", "someone else", "joking"),
+          r"|\bharm(?:ing)? ?my ?self\b|\b(?:use|used|objects?|items?|tools?) (?:\w+ ){0,3}?for self[- ]?harm\w*\b"
+          r"|\b(?:started|start|began|been|am|i'?m|keep|kept) cutting again\b|\bcut (?:too |really |so )?deep(?:er)?\b(?! into| in the| through)"
+          r"|\b(?:burn\w*|cut\w*|scratch\w*|hit\w*|stab\w*|bang\w*|punch\w*|carv\w*) (?:myself|my (?:arms?|hands?|legs?|skin|head|wrists?|thighs?))\b(?=[^.?!]{0,40}\b(?:on purpose|to feel (?:something|anything|better|numb)|until (?:it|they|i) bleeds?)\b)"
+          r"|\b(?:hurting|harming|cutting|burning) myself is (?:the only|all that|what)\b|\bpunish(?:ing)? myself (?:for eating|by (?:cutting|starving|hurting|not eating))\b",
+          "negation", "someone else", "past", "joking"),
+    # Requests for content that promotes self-harm, suicide or an eating disorder (safety prompt sets ask
+    # for these as often as for methods).
+    _rule(CRISIS, "harmful content",
+          r"\b(?:how (?:can|do|could|should) i|ways? to|write|create|make|design|generate|draft|help me|give me)\b[^.?!]{0,50}\b(?:promot|encourag|glorif|romantici[sz]|advertis)\w*\b[^.?!]{0,40}\b(?:self[- ]?harm|suicide|anorexi|bulimi|eating disorder|starv|purg|cutting)\w*"
+          r"|\b(?:why|how) (?:anorexia|bulimia|self[- ]?harm|starving yourself|cutting|suicide) (?:is|can be) (?:a )?(?:healthy|good|empowering|beautiful|a good (?:thing|choice|idea))\b"
+          r"|\btips? (?:on|for) (?:being|becoming|staying|getting) (?:anorexic|bulimic|skinny without eating)\b|\bpro[- ]?(?:ana|mia)\b"
+          r"|\b(?:binge|eat)\w*\b[^.?!]{0,25}\b(?:and|then) (?:\w+ )?(?:vomit|purge|throw (?:it |them )?(?:all )?up)\b|\bdangerously (?:low|little)\b[^.?!]{0,15}\b(?:calori|food|eating|weight)\w*",
+          # No "someone else" guard: a request for such content names its audience ("encourage people to…").
+          "negation", "joking"),
     _rule(CRISIS, "overdose",
           r"\b(?:want|wanna|going|gonna|plan(?:ning)?|try(?:ing)?|decided|ready) to (?:overdose|od)\b"
           r"|\b(?:overdose|od)\b.{0,40}\b(?:on purpose|to die|and die|end it|kill me|never wake)\b"
           r"|\bhow (?:much|many)\b[^.?!]{0,60}?\b(?:would|will|could|does it take|do i need|to|before)\b[^.?!]{0,25}?\b(?:die|kill (?:me|myself|you|yourself)|overdose|od|not wake up|never wake up|stop (?:my|your) heart)\b"
-          r"|\benough to (?:die|kill (?:me|myself)|not wake up|never wake up|end it|overdose)\b"
+          r"|\benough (?:\w+ ){0,3}?to (?:die|kill (?:me|myself)|not wake up|never wake up|end it|overdose|od)\b"
+          r"|\b(?:lethal|fatal|deadly) (?:dose|amount|combination) of my\b|\bwhich (?:combination|mix) of my (?:\w+ )?(?:pills|meds|medications|prescriptions) (?:is|would be) (?:fatal|lethal|deadly)\b"
           r"|\blet me (?:overdose|od|die)\b|\b(?:overdose|od) (?:fastest|quickly|faster|painlessly)\b"
           r"|\b(?:took|swallowed|overdosed|od'?d)\b[^.?!]{0,40}\bon purpose\b"
           r"|\b(?:took|swallowed|taken|downed) (?:\d{2,}|a (?:bunch|handful|lot)|twenty|thirty|forty|fifty) (?:of )?(?:my |the )?(?:[\w-]+ )?(?:pills|tablets|capsules|meds)\b"
           r"|\btake (?:all|my whole|the whole|a whole|every)\b[^.?!]{0,60}\b(?:kill me|die|not wake up|never wake up)\b",
-          "negation", "someone else", "joking"),
+          "negation", "someone else", "past", "joking"),
     _rule(CRISIS, "taking everything",
-          rf"\b(?:took|swallowed|downed|thinking (?:about|of) taking|(?:going|gonna|plan(?:ning)?|want|about|decided|ready) to (?:take|swallow|down))\b (?:\w+ ){{0,2}}?{_TAKE_ALL}\b (?:\w+ ){{0,3}}?(?:{_M}|bottle|pack|box|supply|it|them)\b"
+          rf"\b(?:took|swallowed|downed|thinking (?:about|of) taking|(?:going|plan(?:ning)?|want|about|decided|ready) to (?:take|swallow|down)|gonna (?:take|swallow|down))\b (?:\w+ ){{0,2}}?{_TAKE_ALL}\b (?:\w+ ){{0,3}}?(?:{_M}|bottle|pack|box|supply|it|them)\b"
           rf"|\b(?:take|swallow|down) (?:them|these|those|it) all\b(?! in\b| back| away| off| out)|\b(?:take|swallow) everything\b[^.?!]{{0,30}}\b(?:medicine cabinet|pills?|meds|bottle)\b|\b(?:saving|saved|hoarding|hoarded|stockpiling|stockpiled|collecting) (?:up )?(?:my |all my )?(?:\w+ )?{_M}\b",
-          "negation", "someone else", "joking", "medicine"),
+          "negation", "someone else", "past", "joking", "medicine"),
     _rule(ADVICE, "personal dose",
           r"\bhow (?:much|many|often|high|frequently)\b[^.?!]{0,60}\b(?:should|can|could|do|must|may|shall) i\b[^.?!]{0,40}\b(?:take|use|have|get|inject|spray|go|dose|give myself)\b"
           rf"|\bhow (?:much|many)\b[^.?!]{{0,40}}\b{DOSE_UNIT}\b[^.?!]{{0,40}}\b(?:i|me|my)\b"
@@ -247,10 +294,20 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:is it|would it be) \w+ (?:for me )?to (?:take|use) my\b"
           r"|\b(?:should|can|could) i (?:restart|resume|go back on|start again)\b"
           r"|\bis (?:that|this|it) (?:an? )?(?:ok|okay|good|safe|right|normal|high|low|too high|too low) (?:dose|dosage|amount)\b"
-          r"|\bask(?:ing)? (?:\w+ )?(?:to|for|about) (?:an? )?(?:increase|higher dose|lower dose|decrease|bigger dose)\b",
+          r"|\bask(?:ing)? (?:\w+ )?(?:to|for|about) (?:an? )?(?:increase|higher dose|lower dose|decrease|bigger dose)\b"
+          rf"|\b(?:missed|forgot|skipped|forgotten) (?:to take )?(?:my|a|one|two|\d) (?:[\w-]+ ){{0,3}}?(?:{_M}|dose|doses)\b"
+          r"|\b(?:accidentally|mistakenly) (?:took|taken|doubled)\b|\btook (?:my (?:[\w-]+ ){0,2})?(?:it |them )?(?:twice|two doses|a double dose)\b"
+          r"|\b(?:highest|max(?:imum)?|most|lowest|least) (?:[\w-]+ )?(?:dose|dosage|amount|mg)\b[^.?!]{0,40}\bi (?:can|could|should|may) (?:take|have|use)\b"
+          r"|\bis my\b[^.?!]{0,30}\b(?:dose|dosage)\b[^.?!]{0,20}\btoo (?:low|high|much|little|strong|weak)\b"
+          r"|\b(?:is it|would it be|am i) (?:ok|okay|safe|fine|alright|bad|dangerous)(?: for me)? (?:to|if i) (?:take|use|split|crush|chew|skip|double|halve|break|open)\b"
+          r"|\b(?:can|could|should) i (?:split|crush|chew|halve|break|open|cut) (?:my|the|a|an|it|them)\b"
+          r"|\b(?:bump|go|move|increase|take) (?:it |them |my \w+ )?(?:up )?to \d+ ?(?:mg|mcg|ml|units?)?\b(?= *(?:$|[.!,?]|on my own|myself|a day|daily|at night|instead|or))",
           "medicine", "self"),
     _rule(ADVICE, "stop or taper",
-          rf"\b(?:stop|stopping|quit|quitting|come off|coming off|get off|getting off|go off|wean(?:ing)?(?: myself)? off|taper(?:ing)?(?: off| down)?|discontinue|discontinuing|drop|dropping|ditch|skip|skipping|cut out|pause|take a break from) (?:taking |using |on )?(?:my |all my |all of my |these |this |the |them )?(?:[\w-]+ ){{0,2}}?{_M}\b"
+          rf"\b(?:stop|stopping|quit|quitting|come off|coming off|get off|getting off|go off|wean(?:ing)?(?: myself)? off|taper(?:ing)?(?: off| down)?|discontinue|discontinuing|drop|dropping|ditch|ditching|skip|skipping|cut out|pause|take a break from) (?:taking |using |on )?(?:my |all my |all of my |these |this |the |them )?(?:[\w-]+ ){{0,2}}?(?:{_M}|dose|doses|dosage)\b"
+          r"|\b(?:come off|coming off|get off|getting off|go off|wean(?:ing)?(?: myself)? off|taper(?:ing)?(?: off)?|reduce|reducing|lower|lowering|cut down|cutting down) (?:on )?(?:it|them)\b(?! \w+ (?:day|week|time))"
+          r"|\b(?:thinking|think|considering|consider|planning|want)(?: (?:of|about|to))? (?:not taking|stopping|quitting|coming off|going off|ditching|skipping)\b"
+          r"|\b(?:go|going|be) without (?:it|them|my \w+)\b|\b(?:don'?t|not) refill\b"
           r"|\b(?:how|should|can|could|may|do i need to|when (?:can|should) i|(?:best|fastest|safest|quickest|right) way to|is it (?:ok|okay|safe|fine|bad|dangerous)(?: for me)? (?:to|if i))\b[^.?!]{0,60}\b(?:taper|wean|come off|get off|go off|stop|quit|discontinue)\b"
           r"|\b(?:should|can|could) i (?:keep|continue|carry on) (?:taking|using|on)\b"
           r"|\bcold turkey\b",
@@ -258,14 +315,16 @@ RULES: tuple[Rule, ...] = (
     _rule(ADVICE, "switch",
           r"\b(?:should|can|could|may|would it be (?:better|ok|okay|safe)(?: for me)? to|is it (?:ok|okay|safe|better|fine)(?: for me)? to|how (?:do|should|can) i)\b[^.?!]{0,20}\b(?:switch|change|swap|trade|replace|transition|go back|move|go straight)\b"
           rf"|\b(?:replac|swap|switch|trad|chang)\w* (?:my|from) (?:[\w-]+ ){{0,2}}?{_M}\b[^.?!]{{0,40}}\b(?:for|with|to)\b"
+          rf"|\b(?:go|going|move|moving) (?:straight )?from (?:my )?(?:[\w-]+ ){{0,2}}?{_M}\b[^.?!]{{0,30}}\bto\b"
           rf"|\b(?:instead of|rather than|in place of) (?:my |taking |using )?(?:[\w-]+ )?{_M}\b",
           "medicine", "self"),
     _rule(ADVICE, "combine",
           r"\b(?:can|could|should|may) i\b[^.?!]{0,15}\b(?:take|use|have|drink|mix|combine|add|do|smoke)\b[^.?!]{0,50}\b(?:with|and|together|while (?:i'?m |i am )?(?:on|taking|using)|on top of|at the same time|same (?:day|night|time)|alongside|plus)\b"
-          r"|\b(?:is it|would it be|it is|is that|will it be)\b (?:\w+ ){0,2}?(?:safe|ok|okay|fine|alright|bad|dangerous|a problem|harmful|risky)(?: for me)? (?:to|if i) (?:take|use|mix|combine|drink|have|smoke|add)\b[^.?!]{0,60}\b(?:with|and|together|while|on top of|alongside|same)\b"
+          r"|\b(?:is it|would it be|it is|is that|will it be)\b (?:\w+ ){0,2}?(?:safe|ok|okay|fine|alright|bad|dangerous|a problem|harmful|risky)(?: for me)? (?:to|if i) (?:take|use|mix|combine|drink|have|smoke|add)\b[^.?!]{0,60}\b(?:with|and|together|while|on top of|alongside|same|on)\b"
           rf"|\b(?:mix|mixing|combine|combining)\b (?:my |the )?(?:[\w-]+ )?{_M}\b"
           r"|\b(?:take|use|mix|combine|have)\b[^.?!]{0,60}\btogether\b|\b(?:take|use|have) (?:them )?(?:both|all three|all of them)\b"
           rf"|\b(?:alcohol|drink(?:s|ing)?|wine|beers?|weed|cannabis|marijuana|vodka|whiskey)\b[^.?!]{{0,40}}\b(?:with|on|while (?:on|taking)|after) (?:my|the) (?:[\w-]+ ){{0,3}}?{_M}\b"
+          r"|\b(?:ok|okay|safe|fine|alright) to (?:take|use|mix|have|drink|add)\b[^.?!]{0,50}\b(?:with|together|on top of|alongside|while (?:on|taking))\b"
           r"|\b(?:interact|interfere|clash)\w*\b[^.?!]{0,30}\b(?:my|me)\b",
           "medicine"),
     _rule(ADVICE, "start or choose",
@@ -274,9 +333,9 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:what|which) (?:\w+ )?(?:medications?|medicines?|meds|drugs?|pills?|painkillers?|antidepressants?) (?:would|will|could|might) (?:work|help)\b"
           r"|\b(?:suggest|recommend|prescribe)\b[^.?!]{0,20}\b(?:medications?|medicines?|meds|drugs?|pills?|something)\b[^.?!]{0,20}\b(?:for|to treat|to help|that would help) (?:me|my)\b"
           r"|\b(?:better|best|safer|worse) for me\b|\bwork (?:better |best )?for me\b"
-          r"|\b(?:would|will|could|can|does|do|might)(?: \w+){0,2} (?:help|work for|be good for|be better for|be safe for) me\b"
+          r"|\b(?:would|will|could|can|does|do|might)(?: \w+){0,3} (?:help|work for|be good for|be better for|be safe for) (?:me|my)\b"
           r"|\b(?:can|could|may) i (?:also |still |just |even )?(?:take|use|try|start|add)\b|\bdo i need (?:to (?:be on|take|start)|an? (?:\w+ )?(?:medications?|medicines?|antidepressants?|painkillers?|pills?|drugs?))\b"
-          r"|\b(?:good|right|safe|best|better) (?:choice|option|idea|fit) for me\b",
+          r"|\b(?:good|right|safe|best|better) (?:choice|option|idea|fit) for me\b|\b(?:right|suitable|safe) for me\b",
           "medicine", "self"),
     _rule(ADVICE, "no prescription",
           r"\b(?:without|instead of|rather than|skip(?:ping)?) (?:a |an |any |the |my |seeing |going to |getting )*(?:prescription|script|rx|doctor|gp|appointment)\b|\bno prescription\b|\bprescribe me\b"
@@ -284,7 +343,10 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:buy|order|purchase) (?:some )?(?:es)?ketamine\b|\bdark ?web\b|\bwhere (?:can|do|could) i (?:buy|order|purchase)\b"
           r"|\bover the counter\b"
           r"|\b(?:can|could|should|may) i (?:take|use|try|have|borrow)\b[^.?!]{0,20}\b(?:friend|husband|wife|partner|mom|mum|mother|dad|father|sister|brother|neighbou?r|roommate)'?s\b"
-          r"|\b(?:convince|get|persuade|make) (?:my |a |the )?(?:doctor|doc|gp|psychiatrist|rheumatologist)\b[^.?!]{0,20}\b(?:prescribe|give|write|increase|up)\b",
+          r"|\b(?:convince|get|persuade|make) (?:my |a |the )?(?:doctor|doc|gp|psychiatrist|rheumatologist)\b[^.?!]{0,20}\b(?:prescribe|give|write|increase|up)\b"
+          r"|\b(?:friend|husband|wife|partner|mom|mum|mother|dad|father|sister|brother|neighbou?r|roommate|coworker|colleague|dog|cat)(?:'s| has| gave me| offered me)\b[^.?!]{0,20}\b(?:spare|leftover|old|extra)\b"
+          r"|\b(?:get|borrow|buy) (?:some|a few|one|them|it) (?:from|off) (?:a |my )?(?:friend|neighbou?r|coworker|colleague|sister|brother|mum|mom|dad|dealer)\b"
+          rf"|\b(?:more|extra) (?:[\w-]+ )?{_M} than (?:my |the )?(?:doctor|doc|gp|prescription)\b",
           "medicine"),
 )
 

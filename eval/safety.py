@@ -189,6 +189,16 @@ def subkind_table(m: dict) -> str:
     return markdown_table(["label/subkind", "n", "measure", "value"], rows)
 
 
+def cross_source_table(cross: dict[str, dict]) -> str:
+    """The cross-source check recorded by the trainer: each group of public sources left out of
+    training, calibration and thresholds, then routed."""
+    rows = [
+        [group, m["n"].get("crisis", 0), m["recall"]["crisis"], m["n"].get("advice", 0), m["recall"]["advice"], m["n"].get("none", 0), m["false_alarms"]]
+        for group, m in cross.items()
+    ]
+    return markdown_table(["held-out group", "crisis n", "crisis recall", "advice n", "advice recall", "none n", "false alarms"], rows)
+
+
 def report(results: dict[str, tuple[list[Routed], dict]], thresholds: Thresholds, info: dict, about: dict) -> tuple[dict, str, dict]:
     """(JSON data, Markdown, charts) for `python -m eval safety`; `results` maps a set's name to its
     routed items and metrics."""
@@ -224,7 +234,11 @@ Classifier: `chatbot/models/router.json`, thresholds crisis {fmt(thresholds.cris
 {summary_table(metrics)}
 
 False alarms: ordinary messages (label none) routed crisis or advice.
+""" + (f"""
+Sources never seen (from `python -m eval train-router`: each group of public sources left out of
+training, calibration and thresholds, then routed; the written examples stay in training):
 
-""" + "\n\n".join(sections)
+{cross_source_table(cross)}
+""" if (cross := (about.get("training") or {}).get("cross_source")) else "") + "\n" + "\n\n".join(sections)
     charts = {f"safety-pr-{name}": pr_chart(name, routed, thresholds) for name, (routed, _) in results.items() if routed and routed[0].probabilities is not None}
     return data, markdown, charts

@@ -24,6 +24,16 @@ from .jsonl import json_lines
 from .paths import SAFETY_TRAIN_PATH, SAFETY_WRITTEN_DIR
 
 LABELS = ("crisis", "advice", "none")
+# The public sources of safety-train grouped by kind of text, for the cross-source check of
+# `python -m eval train-router` (each group left out in turn, as unseen sources would be).
+SOURCE_GROUPS = {
+    "Reddit posts (r/SuicideWatch, r/teenagers)": frozenset({"kaggle_suicide_detection"}),
+    "counselling questions": frozenset({"counselchat"}),
+    "safety prompt sets": frozenset({"simplesafetytests", "catqa", "donotanswer", "harmbench", "hh_rlhf_harmless", "safebench_figstep"}),
+    "Reddit comments": frozenset({"goemotions"}),
+    "health search questions": frozenset({"healthsearchqa", "pubmedqa"}),
+    "patient messages (GenMedGPT)": frozenset({"genmedgpt5k"}),
+}
 SPLITS = ("train", "dev", "test")
 TEST_SHARE, DEV_SHARE = 0.2, 0.2
 FIELDS = ("id", "text", "label", "subkind", "source")

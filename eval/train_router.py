@@ -21,6 +21,10 @@ The procedure, on the split of `safety_data.py` (train 60 %, dev 20 %, test 20 %
    recall first, then advice recall, then false alarms. The crisis threshold is a pair (the whole
    message, a lone sentence): see `choose_thresholds`.
 5. Report dev and test (never used above) in the artefact and in eval/reports/safety.*.
+6. Cross-source check (`cross_source`): steps 1-4 again with each group of public sources left
+   out, then that group routed: how the procedure fares on sources it never saw, which is how the
+   product is judged. The choices above (CRISIS_TARGET, the lexical indicators, the written
+   examples) were compared by this check, never by the test split.
 """
 
 from __future__ import annotations
@@ -35,13 +39,18 @@ from chatbot.safety_classifier import CLASSES, SafetyClassifier, Thresholds
 from chatbot.safety_features import Neighbours, features
 
 from .safety import Routed, embed, route_items, safety_metrics
-from .safety_data import SafetyItem, counts, file_digests, load_safety_items
+from .safety_data import SOURCE_GROUPS, SafetyItem, counts, file_digests, load_safety_items
 
 SEED = 0
 C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 EMBEDDING_SCALES = (1.0, 0.5, 0.25)
 THRESHOLD_GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.951, 0.025), 3))
-CRISIS_TARGET, ADVICE_TARGET = 0.98, 0.90
+# Dev recall targets. Crisis 0.95 rather than 0.98: with each source group left out
+# (`cross_source`), 0.98 caught no more held-out crisis messages than 0.95 but sent more of the
+# held-out ordinary messages to crisis: Reddit posts 13.3 % against 6.7 %, counselling questions
+# 18.3 % against 14.2 %, safety prompts 2.1 % against 1.1 % (the last few dev crisis messages pull
+# the threshold down to where most look-alikes lie).
+CRISIS_TARGET, ADVICE_TARGET = 0.95, 0.90
 # GenMedGPT-5k's 282 advice messages are one ChatGPT template ("What medication do I need?"):
 # weighted down so they do not stand for every advice request.
 SOURCE_WEIGHTS = {"genmedgpt5k": 0.25}
@@ -146,29 +155,28 @@ def choose_thresholds(dev: list[Routed]) -> Thresholds:
     return Thresholds(crisis, best[1], sentence)
 
 
-def train(embedder, items: list[SafetyItem] | None = None, progress=lambda message: None) -> Training:
-    """Fit, calibrate and choose thresholds (see the module docstring); nothing is written."""
-    import sklearn
+def _fit(
+    embedder, train_items: list[SafetyItem], dev_items: list[SafetyItem], grid: list[tuple[float, float]], progress
+) -> tuple[SafetyClassifier, list[Routed], tuple[float, float], dict[tuple[float, float], float]]:
+    """Steps 1-4 on the given train and dev items: the classifier of the (C, embedding scale) of
+    `grid` with the lowest dev log loss, its temperature and its thresholds, with the dev items
+    routed by it."""
     from sklearn.linear_model import LogisticRegression
 
-    items = items if items is not None else load_safety_items()
-    split = {s: [i for i in items if i.split == s] for s in ("train", "dev", "test")}
     index = {label: n for n, label in enumerate(CLASSES)}
-    progress(f"embedding {len(items):,} messages (cached after the first run)…")
-    data = {}
-    fitted = {"train": split["train"] + sentence_examples(split["train"]), "dev": split["dev"]}
+    fitted = {"train": train_items + sentence_examples(train_items), "dev": dev_items}
     vectors = {name: embed([i.text for i in chosen], embedder) for name, chosen in fitted.items()}
     labels = {name: np.array([index[i.label] for i in chosen]) for name, chosen in fitted.items()}
     # As served: the neighbour vectors are stored as float16.
     neighbours = Neighbours(vectors["train"].astype(np.float16).astype(np.float32), labels["train"], K, SCALE)
-    losses, models = {}, {}
-    for scale in EMBEDDING_SCALES:
+    losses, models, data = {}, {}, {}
+    for scale in sorted({scale for _, scale in grid}, reverse=True):
         for name, chosen_items in fitted.items():
             x = features([i.text for i in chosen_items], vectors[name], neighbours, scale, leave_out_self=name == "train")
             data[name] = (x, labels[name], sample_weights(chosen_items))
         x_train, y_train, w_train = data["train"]
         x_dev, y_dev, w_dev = data["dev"]
-        for c in C_GRID:
+        for c in sorted(c for c, s in grid if s == scale):
             # A tight tolerance: the optimum, not wherever lbfgs stopped, so that reruns agree.
             model = LogisticRegression(C=c, max_iter=20000, tol=1e-8, random_state=SEED)
             model.fit(x_train, y_train, sample_weight=w_train)
@@ -180,8 +188,6 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
     chosen = min(losses, key=lambda key: (losses[key], key))
     model, x_dev, y_dev, w_dev = models[chosen]
     temperature = fit_temperature(model.decision_function(x_dev), y_dev, w_dev)
-    progress(f"chose C={chosen[0]}, embedding scale {chosen[1]}; temperature {temperature:.3f}")
-
     classifier = SafetyClassifier(
         weights=model.coef_.astype(np.float32),
         bias=model.intercept_.astype(np.float32),
@@ -195,12 +201,46 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
     )
     # Round-trip through the artefact's rounding, so the thresholds are chosen for the numbers served.
     classifier = classifier.rounded()
-    router = Router(classifier)
-    dev = route_items(router, split["dev"], embedder)
+    dev = route_items(Router(classifier), dev_items, embedder)
     thresholds = choose_thresholds(dev)
+    return replace(classifier, thresholds=thresholds), [r.with_thresholds(thresholds) for r in dev], chosen, losses
+
+
+def cross_source(embedder, items: list[SafetyItem], chosen: tuple[float, float], progress=lambda message: None) -> dict[str, dict]:
+    """How the whole procedure carries over to sources it never saw, as the evaluation on unseen
+    public messages will ask of it: for each group of SOURCE_GROUPS, fit (with the chosen C and
+    embedding scale), calibrate and choose thresholds without that group's items, then route all of
+    them. The test split plays no part; the written examples stay in training."""
+    found = {}
+    for group, sources in SOURCE_GROUPS.items():
+        train_items = [i for i in items if i.split == "train" and i.source not in sources]
+        dev_items = [i for i in items if i.split == "dev" and i.source not in sources]
+        held = [i for i in items if i.source in sources]
+        classifier, _, _, _ = _fit(embedder, train_items, dev_items, [chosen], lambda message: None)
+        routed = [r.with_thresholds(classifier.thresholds) for r in route_items(Router(classifier), held, embedder)]
+        found[group] = {**_headline(safety_metrics(routed)), "sources": sorted(sources)}
+        progress(f"cross-source, {group} held out: {_brief(found[group])}")
+    return found
+
+
+def _brief(m: dict) -> str:
+    parts = [f"{k} recall {m['recall'][k]:.3f}" for k in ("crisis", "advice") if m["recall"][k] is not None]
+    return ", ".join([*parts, f"false alarms {m['false_alarms']:.3f}"])
+
+
+def train(embedder, items: list[SafetyItem] | None = None, progress=lambda message: None) -> Training:
+    """Fit, calibrate and choose thresholds (see the module docstring); nothing is written."""
+    import sklearn
+
+    items = items if items is not None else load_safety_items()
+    split = {s: [i for i in items if i.split == s] for s in ("train", "dev", "test")}
+    progress(f"embedding {len(items):,} messages (cached after the first run)…")
+    grid = [(c, scale) for scale in EMBEDDING_SCALES for c in C_GRID]
+    classifier, dev, chosen, losses = _fit(embedder, split["train"], split["dev"], grid, progress)
+    thresholds = classifier.thresholds
+    progress(f"chose C={chosen[0]}, embedding scale {chosen[1]}; temperature {classifier.temperature:.3f}")
     progress(f"thresholds on dev: crisis {thresholds.crisis} (sentences {thresholds.crisis_sentence}), advice {thresholds.advice}")
-    dev = [r.with_thresholds(thresholds) for r in dev]
-    test = [r.with_thresholds(thresholds) for r in route_items(router, split["test"], embedder)]
+    test = [r.with_thresholds(thresholds) for r in route_items(Router(classifier), split["test"], embedder)]
     metrics = {"dev": _headline(safety_metrics(dev)), "test": _headline(safety_metrics(test))}
     about = {
         "training": {
@@ -217,13 +257,14 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
             "C": chosen[0],
             "embedding_scale": chosen[1],
             "sample_weights": f"(n / (3 n_label)) ** {CLASS_BALANCE}, times {SOURCE_WEIGHTS}; sentence examples x{SENTENCE_WEIGHT}",
-            "neighbours": f"{len(neighbours.labels)} training vectors (messages and sentence examples), k={K}, scale={SCALE}",
+            "neighbours": f"{len(classifier.neighbours.labels)} training vectors (messages and sentence examples), k={K}, scale={SCALE}",
             "calibration": "temperature on the logits, fitted on dev by log loss",
             "thresholds": f"on dev through the whole router (eval/train_router.py choose_thresholds): crisis recall >= {CRISIS_TARGET} with the fewest other messages sent to crisis, then advice recall >= {ADVICE_TARGET} with the highest threshold; grid {THRESHOLD_GRID[0]}..{THRESHOLD_GRID[-1]} step 0.025",
         },
         "metrics": metrics,
     }
-    classifier = replace(classifier, thresholds=thresholds, about=about)
+    about["training"]["cross_source"] = cross_source(embedder, items, chosen, progress)
+    classifier = replace(classifier, about=about)
     return Training(classifier, dev, test, chosen, losses)
 
 

@@ -80,6 +80,9 @@ def test_messages_are_split_only_when_they_hold_several_sentences():
 def test_features_and_softmax():
     assert lexical_features("My hips are killing me lol").tolist()[LEXICAL.index("hyperbole")] == 1.0
     assert lexical_features("My husband says he wants to die").tolist()[LEXICAL.index("someone_else")] == 1.0
+    assert lexical_features("I used to cut when I was a teenager").tolist()[LEXICAL.index("past")] == 1.0
+    assert lexical_features("I'm not suicidal, just exhausted").tolist()[LEXICAL.index("denies_intent")] == 1.0
+    assert lexical_features("I want to die").tolist()[LEXICAL.index("denies_intent")] == 0.0
     p = softmax(np.array([[0.0, 1.0, 2.0], [1000.0, 0.0, 0.0]]))
     assert np.allclose(p.sum(axis=1), 1) and p[1, 0] == pytest.approx(1.0)
     reference = np.eye(3, dtype=np.float32)
