@@ -46,9 +46,9 @@ C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 EMBEDDING_SCALES = (1.0, 0.5, 0.25)
 THRESHOLD_GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.951, 0.025), 3))
 # Dev recall targets. Crisis 0.95 rather than 0.98: with each source group left out
-# (`cross_source`), 0.98 caught no more held-out crisis messages than 0.95 but sent more of the
-# held-out ordinary messages to crisis: Reddit posts 13.3 % against 6.7 %, counselling questions
-# 18.3 % against 14.2 %, safety prompts 2.1 % against 1.1 % (the last few dev crisis messages pull
+# (`cross_source`), 0.98 caught one more of the 141 held-out crisis messages but sent more of the
+# held-out ordinary messages to crisis: Reddit posts 18.3 % against 6.7 %, counselling questions
+# 19.9 % against 15.0 %, safety prompts 2.1 % against 1.1 % (the last few dev crisis messages pull
 # the threshold down to where most look-alikes lie).
 CRISIS_TARGET, ADVICE_TARGET = 0.95, 0.90
 # GenMedGPT-5k's 282 advice messages are one ChatGPT template ("What medication do I need?"):
