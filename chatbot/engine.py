@@ -21,7 +21,7 @@ from .extraction import choose, make_quote
 from .features import ANSWERABILITY_FEATURES, WINDOW_FEATURES, penalised
 from .followup import resolve
 from .inputs import MAX_QUESTION_CHARS, clean_text, validate_question
-from .learned import Classifier
+from .learned import Classifier, TreeEnsemble, load_model
 from .retrieval import Hit
 from .router import Router
 from .settings import AnswerSettings
@@ -29,8 +29,8 @@ from .settings import AnswerSettings
 log = logging.getLogger(__name__)
 
 
-def _learned(name: str, features: tuple[str, ...], index: Index) -> Classifier:
-    model = Classifier.load(name)
+def _learned(name: str, features: tuple[str, ...], index: Index) -> Classifier | TreeEnsemble:
+    model = load_model(name)
     model.check(features, index.model.get("fingerprint"))
     return model
 
@@ -72,12 +72,12 @@ class Chatbot:
         return self._current.index
 
     @cached_property
-    def ranker(self) -> Classifier:
+    def ranker(self) -> Classifier | TreeEnsemble:
         """The quote ranker (chatbot/models/ranker.*), checked against this index's model."""
         return _learned("ranker", WINDOW_FEATURES, self.index)
 
     @cached_property
-    def abstainer(self) -> Classifier:
+    def abstainer(self) -> Classifier | TreeEnsemble:
         """The abstention classifier (chatbot/models/abstention.*)."""
         return _learned("abstention", ANSWERABILITY_FEATURES, self.index)
 

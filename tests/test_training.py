@@ -60,3 +60,34 @@ def test_the_abstention_threshold_keeps_false_abstention_within_bounds_on_every_
     # one gold answerable question (0.4) of two would be refused by any threshold above 0.4
     assert threshold <= 0.4 and rates["absent_refused"] > 0
     assert rates["answerable_refused"] == 0 and rates["gold_answerable_refused"] == 0
+
+
+def test_a_tree_ensemble_scores_as_scikit_learn_does_and_round_trips(tmp_path):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from chatbot.learned import TreeEnsemble, load_model
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(400, 3))
+    y = X[:, 0] + 0.5 * X[:, 1] ** 2 > 0.3
+    fitted = HistGradientBoostingClassifier(max_iter=20, max_depth=4, random_state=0).fit(X, y)
+    trees = TreeEnsemble.from_sklearn("ranker", ("a", "b", "c"), fitted, {"embedding_model": {"fingerprint": "f"}})
+    Z = rng.normal(size=(50, 3)) * 3  # beyond the training range too
+    assert np.allclose(trees.logits(Z), fitted.decision_function(Z))
+    trees.save(tmp_path)
+    loaded = load_model("ranker", tmp_path)
+    assert isinstance(loaded, TreeEnsemble) and np.allclose(loaded.logits(Z), trees.logits(Z))
+    assert loaded.meta == {"embedding_model": {"fingerprint": "f"}}
+
+
+def test_trees_never_extrapolate_past_what_training_saw():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from chatbot.learned import TreeEnsemble
+
+    rng = np.random.default_rng(2)
+    X = rng.uniform(0, 1, size=(300, 1))
+    fitted = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, X[:, 0] > 0.5)
+    trees = TreeEnsemble.from_sklearn("m", ("x",), fitted, {})
+    far = trees.logits(np.array([[1.0], [50.0], [1e6]]))
+    assert far[0] == far[1] == far[2]
