@@ -12,6 +12,7 @@ import logging
 
 from .conversations import Conversation, ConversationStore
 from .feedback import FeedbackStore, feedback_record, voted_answer
+from .gradio_loading import import_gradio
 from .ratelimit import RateLimiter
 from .rendering import (
     EXAMPLES,
@@ -42,7 +43,7 @@ def _session(request) -> str:
 
 def build_blocks(bot, feedback: FeedbackStore, conversations: ConversationStore, limiter: RateLimiter):
     """The Gradio Blocks of the chat (not launched: `webapp.create_app` mounts them)."""
-    import gradio as gr
+    gr = import_gradio()
 
     def respond(text, messages, request: gr.Request):
         """Chat handler: answer the typed question with the conversation's earlier questions."""
@@ -150,7 +151,7 @@ def theme():
     """Gradio's default look, with its bundled fonts (nothing is fetched from the web) in the
     weights whose files hold every glyph: Gradio's semibold files are small subsets that lack
     some letters, so bold text uses the full bold files."""
-    import gradio as gr
+    gr = import_gradio()
 
     return gr.themes.Default(
         primary_hue="emerald",

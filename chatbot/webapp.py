@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from .gradio_loading import import_gradio
 from .guards import MAX_REQUEST_BYTES, RouteGuard, SecurityHeaders
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class AppSettings:
 def create_app(bot, settings: AppSettings):
     """The FastAPI app over a loaded `Chatbot`: the JSON API, the chat page mounted at "/", and the
     guards in front of both."""
-    import gradio as gr
+    gr = import_gradio()
     from fastapi import FastAPI
     from fastapi.exception_handlers import http_exception_handler
     from fastapi.exceptions import RequestValidationError
