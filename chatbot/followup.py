@@ -100,6 +100,24 @@ def subject_of(text: str) -> str:
     return runs[0] if runs else ""
 
 
+def aspect_of(question: str, subject: str) -> str:
+    """The plural aspect a question asks about, with its subject: "What are the side effects of
+    ketamine therapy?" -> "side effects of ketamine therapy" ("" when it asks about no plural aspect
+    of its subject)."""
+    tokens = words(question)
+    lowered = [t.lower() for t in tokens]
+    for i in range(len(tokens) - 1):
+        if lowered[i] in GENERIC and lowered[i].endswith("s") and lowered[i + 1] == "of":
+            first = i
+            while first > 0 and lowered[first - 1] in GENERIC:
+                first -= 1
+            phrase = question[_span(question, tokens, first, i)]
+            rest = question[_span(question, tokens, i + 1, len(tokens) - 1)]
+            if subject and subject in rest:
+                return f"{phrase} of {subject}"
+    return ""
+
+
 def _span(text: str, tokens: list[str], first: int, last: int) -> slice:
     matches = list(_WORD.finditer(text))
     return slice(matches[first].start(), matches[last].end())
@@ -168,7 +186,10 @@ def step(question: str, previous: Turn | None) -> Turn:
         pointer = tokens[anaphor].lower().replace("’", "'")
         # "How should I treat them?" after "Does donating blood leave bruises?": the plural thing.
         plural = [t for t in previous.things if t.endswith("s")] if pointer in PLURAL_POINTERS else []
-        meant = plural[-1] if plural else previous.subject
+        # "Who should I ask about them?" after "What are the side effects of ketamine?": the
+        # aspect the previous question asked about, with its subject.
+        aspect = aspect_of(previous.query, previous.subject) if pointer in PLURAL_POINTERS else ""
+        meant = aspect or (plural[-1] if plural else previous.subject)
         # "Is an epidural one of them?" names its own subject for what follows; "How long do its
         # flare ups last?" (a possessive) is still about the previous one.
         own = "" if pointer in POSSESSIVES else _subject_besides(question, anaphor)

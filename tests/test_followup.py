@@ -22,6 +22,10 @@ CASES = [
     (["What happens during an IV ketamine infusion?"], "Does the infusion hurt?", "Does IV ketamine infusion hurt?"),
     # a plural pointer takes the plural thing the previous question named
     (["Does donating blood leave bruises?"], "How should I treat them?", "How should I treat bruises?"),
+    # ... or the plural aspect the previous question asked about
+    (["What are the side effects of ketamine therapy?"], "Who should I talk to about them?",
+     "Who should I talk to about side effects of ketamine therapy?"),
+    (["What are the common symptoms of gout?"], "How long do they last?", "How long do common symptoms of gout last?"),
     # the subject is the first run of naming words ("of" may join them), not every word named
     (["Can a lack of vitamin D cause body pain?"], "What are the signs of it?", "What are the signs of lack of vitamin D?"),
     (["What causes fibromyalgia according to the American College of Rheumatology?"], "And what has it been called?",
