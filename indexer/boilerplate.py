@@ -9,11 +9,26 @@ import re
 BOILERPLATE_LINES = [
     re.compile(r"^posts tagged\b", re.I),  # tag-page header
     re.compile(r"^share (now|this)\b\s*:?$", re.I),
+    re.compile(r"^(share|print|email)( this( page| article)?)?\s*:?$", re.I),  # page tools
     re.compile(r"^(contact|call|email|follow) us\b\s*:?$", re.I),
     re.compile(r"^(leave a comment|\d+ comments?|no comments)$", re.I),
     re.compile(r"^[\s,;|·•-]*$"),  # a tag line whose tags were links: only commas remain
     re.compile(r"^(copyright\b|©)|all rights reserved|no copyright infringement", re.I),
     re.compile(r"^the preceding article is from\b", re.I),  # reposting notice
+]
+
+# When a page was written or checked, not what it says: "Reviewed: March 2023", "Last updated on
+# 12 May 2024", "Published 3 June 2021", "Page last reviewed: 2 May 2023". After a colon anything
+# short goes; without one the rest must be a date ("Published in 1998, the study…" is content).
+_DATED = (
+    r"^((page|article|content) )?((last|first|next) )?(medically |clinically )?"
+    r"(reviewed|updated|revised|modified|published|posted|created|review due)"
+)
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = rf"((\d{{1,4}}|{_MONTH})[\s,./-]*){{1,4}}"
+DATE_LINES = [
+    re.compile(rf"{_DATED}\s*:\s*[^.!?]{{1,60}}\.?$", re.I),
+    re.compile(rf"{_DATED}(\s+(on|in))?\s+{_DATE}$", re.I),
 ]
 
 # A line matching this ends an article on a page holding several (the blog's separator).
@@ -24,8 +39,14 @@ LINK_LIST_HEADING = re.compile(r"^(further reading|related( posts| articles)?|re
 
 # A byline written as such ("By: James Pegler"), short. Bylines that are only a name ("Fibro
 # Cloud") are found by repetition after titles instead (see segmenting).
-BYLINE = re.compile(r"^(by|author|written by)\s*:?\s+[^.!?;]{1,60}$", re.I)
-MAX_BYLINE_WORDS = 6
+BYLINE = re.compile(r"^(by|authors?|written by|(medically |clinically )?reviewed by)\s*:?\s+[^.!?;]{1,60}$", re.I)
+MAX_BYLINE_WORDS = 8
+
+# A scientific article's author list, right below its title: "Ann Lee, Omar Haddad, Ruth Cole",
+# "R. Okafor, H. Lindqvist, for the X investigators": two or more names of one to four capitalised
+# words or initials, separated by commas; the last part may name a group ("for …", "and …").
+MAX_NAME_WORDS = 4
+MAX_AUTHOR_LIST_CHARS = 300
 
 # Boilerplate is short: a longer line that mentions copyright ("© 2013 … A challenging
 # reappraisal of …") is content and stays.
@@ -33,8 +54,24 @@ MAX_BOILERPLATE_CHARS = 250
 
 
 def is_boilerplate(line: str) -> bool:
-    return len(line) <= MAX_BOILERPLATE_CHARS and any(rule.search(line) for rule in BOILERPLATE_LINES)
+    return len(line) <= MAX_BOILERPLATE_CHARS and any(rule.search(line) for rule in BOILERPLATE_LINES + DATE_LINES)
 
 
 def is_byline(line: str) -> bool:
     return len(line.split()) <= MAX_BYLINE_WORDS and bool(BYLINE.search(line))
+
+
+def is_author_list(line: str) -> bool:
+    if len(line) > MAX_AUTHOR_LIST_CHARS or line[-1] in ".!?:;" or "," not in line:
+        return False
+    parts = [part.strip() for part in re.split(r",|\band\b", line) if part.strip()]
+    if parts[-1].startswith("for "):  # "for the X study group"
+        parts = parts[:-1]
+    return len(parts) >= 2 and all(_is_name(part) for part in parts)
+
+
+def _is_name(part: str) -> bool:
+    words = part.split()
+    return 0 < len(words) <= MAX_NAME_WORDS and all(
+        word[0].isupper() and not any(c.isdigit() for c in word) for word in words
+    )

@@ -5,7 +5,17 @@ boilerplate, a list label ("Symptoms include:"), a list item, or text. Titles an
 metadata: they never become quotable sentences. What counts as one:
 - a Markdown heading ("## Causes"), whatever follows it;
 - a short line without final punctuation ("Facts About Fibromyalgia", "2.3 Statistical analysis",
-  "mycosis fungoides"; a question mark is allowed: "What Skin Disorders are Related to Fibromyalgia?").
+  "mycosis fungoides", "Hypothyroidism (Underactive Thyroid)"; a question mark is allowed: "What
+  Skin Disorders are Related to Fibromyalgia?"), unless it is one of a run of numbered lines
+  ("1. Rest" right above "2. Ice": list items);
+- a whole line in bold ("**Risk factors**", "**Causes:**") that would be a heading without the stars;
+- a short line ending in ":" ("Treatment:") when a blank line and prose follow it; followed by
+  list items, or worded as a lead-in ("Signs and symptoms may include:"), it is a list label;
+- an article's first line, followed by a blank line and without final punctuation, is its title
+  even when long (a scientific article's title), up to 40 words.
+Bylines are "By: …", "Medically reviewed by …", an author list below a title, or a short line
+repeated after the titles of a tag page; review and publication dates ("Last updated: May 2024")
+are boilerplate (see boilerplate.py).
 Text lines that follow each other without a blank line are one paragraph when the first does not
 end a sentence (hard-wrapped text). A list label and the items after it form one paragraph, so a
 quote can hold the label with its items but never the label alone (the ranker sees its role).
@@ -17,12 +27,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, is_boilerplate, is_byline
+from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, is_author_list, is_boilerplate, is_byline
 from .records import Article, Document, Paragraph, Section
 from .sentences import split_sentences
 
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
+MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
+MAX_TITLE_WORDS = 40
+MAX_COLON_HEADING_WORDS = 6  # "When to see a doctor:"; longer ":"-lines lead into what follows
+MIN_PROSE_WORDS = 6  # a ":"-line is a heading when text this long, ending a sentence, follows it
 MAX_LABEL_WORDS = 30  # a longer line ending in ":" is a sentence that happens to end so
 MAX_ITEM_WORDS = 20  # an unbulleted line after a list label is an item when this short
 BULLETS = "•●▪◦‣*-–—"
@@ -30,6 +44,17 @@ NOT_HEADING_ENDINGS = ".,;:!…\"”'’)"
 SENTENCE_ENDINGS = ".!?…:;\"”'’)"
 _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
 _NUMBERED_ITEM = re.compile(r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
+_BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1:?")
+# A bold run-in label before a paragraph's text ("**Methods.** We enrolled …"); its last character
+# must end a sentence or be ":" so that bold words of the sentence ("**Do not** stop …") stay.
+_RUN_IN_LABEL = re.compile(r"(\*\*|__)[^*_]{1,60}?[.:]\1[ \t]+(?=\S)")
+# A ":"-line worded so introduces a list or a quotation, however short ("Symptoms include:", "Ask
+# if you:", "The leaflet reads:", "According to the NHS:").
+_LEAD_IN = re.compile(
+    r"^(according to|as)\b|\b(include|includes|including|are|is|were|was|as|follows?|following|like|these|you"
+    r"|reads?|says?|said|states?|stated|writes?|wrote|explains?|explained|notes?|noted|adds?|added)$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -61,20 +86,42 @@ def markdown_heading(line: str) -> int:
     return match.end() if match else 0
 
 
-def is_heading(line: str) -> bool:
-    """A line that names what follows rather than saying something: a Markdown heading, or a short
-    line without final punctuation (in any letter case: "mycosis fungoides" is a title)."""
-    if markdown_heading(line):
+def bold_heading(line: str) -> tuple[int, int] | None:
+    """Where the words of a whole-line bold heading ("**Risk factors:**") start and end in `line`,
+    None when `line` is not one."""
+    match = _BOLD_LINE.fullmatch(line)
+    if not match:
+        return None
+    start, end = match.span(2)
+    while end > start and line[end - 1] in ": \t":
+        end -= 1
+    return (start, end) if end > start and is_heading(line[start:end]) else None
+
+
+def is_heading(line: str, max_chars: int = MAX_HEADING_CHARS, max_words: int = MAX_HEADING_WORDS) -> bool:
+    """A line that names what follows rather than saying something: a Markdown heading, a bold
+    line, or a short line without final punctuation (in any letter case: "mycosis fungoides" is a
+    title)."""
+    if markdown_heading(line) or bold_heading(line):
         return True
     words = line.split()
     return (
-        len(line) <= MAX_HEADING_CHARS
-        and 0 < len(words) <= MAX_HEADING_WORDS
+        len(line) <= max_chars
+        and 0 < len(words) <= max_words
         and line[0] not in BULLETS
         and (line[0].isalnum() or line[0] in "\"“'‘(")
-        and line[-1] not in NOT_HEADING_ENDINGS
+        and _ends_like_heading(line)
         and len(split_sentences(line, 0, len(line))) == 1
     )
+
+
+def _ends_like_heading(line: str) -> bool:
+    """No final punctuation; a closing parenthesis is allowed when neither what it closes nor
+    what comes before ends a sentence ("Hypothyroidism (Underactive Thyroid)")."""
+    if line.endswith(")") and "(" in line:
+        before = line[: line.rindex("(")].rstrip()
+        return bool(before) and before[-1] not in NOT_HEADING_ENDINGS and line[-2] not in NOT_HEADING_ENDINGS
+    return line[-1] not in NOT_HEADING_ENDINGS
 
 
 def is_list_label(line: str) -> bool:
@@ -83,20 +130,38 @@ def is_list_label(line: str) -> bool:
 
 
 def bullet_end(source: str, line: Line) -> int:
-    """Where an item's text starts after its bullet ("• ", "- ", "1. ", "a) "); `line.start`
-    when the line has no bullet."""
+    """Where an item's text starts after its bullet ("• ", "- ", "1. ", "a) ") and a bold run-in
+    label ("**Methods.** "); `line.start` when the line has neither."""
     start = line.start
-    while start < line.end and (source[start] in BULLETS or source[start].isspace()):
+    while start < line.end and not _is_bold(source, start) and (source[start] in BULLETS or source[start].isspace()):
         start += 1
     if start == line.start:
         numbered = _NUMBERED_ITEM.match(source, line.start, line.end)
         if numbered:
             start = numbered.end()
+    run_in = _RUN_IN_LABEL.match(source, start, line.end)
+    if run_in:
+        start = run_in.end()
     return start if start < line.end else line.start
 
 
+def _is_bold(source: str, at: int) -> bool:
+    return source.startswith("**", at)  # "**" opens bold text; "* " is a bullet
+
+
 def _is_bulleted(source: str, line: Line) -> bool:
-    return source[line.start] in BULLETS and bullet_end(source, line) > line.start
+    return source[line.start] in BULLETS and not _is_bold(source, line.start) and bullet_end(source, line) > line.start
+
+
+def _is_numbered(source: str, line: Line) -> bool:
+    return bool(_NUMBERED_ITEM.match(source, line.start, line.end))
+
+
+def _number(source: str, line: Line) -> int | None:
+    """The number of a numbered line ("3. Rest" gives 3), None for any other line."""
+    numbered = _NUMBERED_ITEM.match(source, line.start, line.end)
+    digits = numbered.group().rstrip(" \t.)") if numbered else ""
+    return int(digits) if digits.isdigit() else None
 
 
 def _blocks(source: str, lines: list[Line]) -> list[list[Line | None]]:
@@ -183,39 +248,40 @@ class _ArticleBuilder:
     def take(self, line: Line, previous: Line | None, following: Line | None) -> str | None:
         source = self.source
         text = line.text(source)
-        heading = is_heading(text) and not _is_bulleted(source, line) and not self._wraps_into(line, following)
+        bulleted = _is_bulleted(source, line) or self._in_numbered_run(line, previous, following)
+        heading = is_heading(text) and not bulleted and not self._wraps_into(line, following)
         self.first = self.first or line
-        nothing_yet = not self.title and not self.byline and not self.paragraphs and not self.sections and not self.open
-        if nothing_yet and heading and not is_byline(text):
+        header = not self.paragraphs and not self.sections and not self.open  # before any text
+        if header and not self.title and not self.byline and not is_byline(text) and (
+            heading or self._long_title(line, following)
+        ):
             self.title = self._heading_text(line)
             return None
         if self.title and self._heading_text(line) == self.title and not self.paragraphs and not self.open:
             return None  # the title repeated, as page templates do
-        if not self.byline and not self.paragraphs and not self.sections and not self.open and (
-            is_byline(text) or text in self.bylines
-        ):
-            self.byline = text
+        if header and (is_byline(text) or text in self.bylines or (self.title and is_author_list(text))):
+            self.byline = self.byline or text  # a second credit line ("Medically reviewed by …") is dropped
             return None
-        if self._continues(line, previous):
+        if self._continues(line, previous, bulleted):
             self.open.append(line)
             self.last = line
             return None
-        if self.open_is_list and (_is_bulleted(source, line) or self._list_item(line, previous)):
+        if self.open_is_list and (bulleted or self._list_item(line, previous)):
             self.open.append(line)
             self.last = line
             return None
-        if heading:
+        colon_heading = not heading and self._colon_heading(line, following)
+        if heading or colon_heading:
             if LINK_LIST_HEADING.search(text):
                 return "stop"
             self.close_section()
             self.heading, self.heading_line = self._heading_text(line), line.number
-            self.heading_start = line.start + markdown_heading(text)
+            self.heading_start = line.start + self._heading_bounds(text)[0]
             self.paragraphs = []
             self.broken = False
             return None
         if LINK_LIST_HEADING.search(text):
             return "stop"
-        bulleted = _is_bulleted(source, line)
         if not (bulleted and self.open_is_list):
             self.close_paragraph()
         self.open.append(line)
@@ -223,7 +289,7 @@ class _ArticleBuilder:
         self.last = line
         return None
 
-    def _continues(self, line: Line, previous: Line | None) -> bool:
+    def _continues(self, line: Line, previous: Line | None, bulleted: bool) -> bool:
         """A hard-wrapped line: the text line right before it (no blank line between) did not
         end a sentence, and this one is not a bullet or a Markdown heading."""
         if previous is None or not self.open or self.open[-1] is not previous or self.open_is_list:
@@ -233,7 +299,7 @@ class _ArticleBuilder:
         text = line.text(self.source)
         return (
             previous.text(self.source)[-1] not in SENTENCE_ENDINGS
-            and not _is_bulleted(self.source, line)
+            and not bulleted
             and not markdown_heading(text)
         )
 
@@ -244,18 +310,73 @@ class _ArticleBuilder:
             return False
         return self.source[following.start].islower()
 
+    def _long_title(self, line: Line, following: Line | None) -> bool:
+        """An article's first line standing alone (a blank line below it), without final
+        punctuation: a title however long ("Habitual sleep and the risk of …: ten years of
+        follow-up in …"), where a first paragraph would end its last sentence."""
+        if following is None or following.number == line.number + 1:
+            return False
+        return is_heading(line.text(self.source), MAX_TITLE_CHARS, MAX_TITLE_WORDS)
+
+    def _colon_heading(self, line: Line, following: Line | None) -> bool:
+        """A short ":"-line with a paragraph of prose after a blank line ("Treatment:" then
+        "Most people take …"), not list items and not worded as a list's lead-in."""
+        text = line.text(self.source)
+        stem = text[:-1].rstrip()
+        if not text.endswith(":") or len(stem.split()) > MAX_COLON_HEADING_WORDS or not is_heading(stem):
+            return False
+        if _LEAD_IN.search(stem):
+            return False
+        if following is None or following.number == line.number + 1:
+            return False
+        after = following.text(self.source)
+        if _is_bulleted(self.source, following) or _is_numbered(self.source, following) or is_heading(after):
+            return False
+        words = len(after.split())
+        return words > MAX_ITEM_WORDS or (words >= MIN_PROSE_WORDS and after[-1] in ".!?…")
+
+    def _in_numbered_run(self, line: Line, previous: Line | None, following: Line | None) -> bool:
+        """A numbered line right above or below another ("1. Rest" / "2. Ice"): a list item,
+        where a numbered line standing alone ("1. Symptoms") may be a heading."""
+        if not _is_numbered(self.source, line):
+            return False
+        return any(
+            other is not None and abs(other.number - line.number) == 1 and _is_numbered(self.source, other)
+            for other in (previous, following)
+        )
+
     def _list_item(self, line: Line, previous: Line | None) -> bool:
         """An unbulleted line that goes on a list: short, and right below the list's last line, or
-        (after a blank line) not capitalised like a heading ("fever; rash" but not "Treatment")."""
+        (after a blank line) not capitalised like a heading ("fever; rash" but not "Treatment"), or
+        the next number of a numbered list ("2. Rest" after "1. Ice", but not "4. Treatment" after
+        "1. Ice")."""
         text = line.text(self.source)
         if len(text.split()) > MAX_ITEM_WORDS or markdown_heading(text):
             return False
         adjacent = previous is not None and self.open[-1] is previous and line.number == previous.number + 1
-        return adjacent or not text[0].isupper() or text[-1] in ",;"
+        number = _number(self.source, line)
+        if number is not None and not adjacent:
+            first_letter = self.source[bullet_end(self.source, line)]
+            return _number(self.source, self.open[-1]) == number - 1 or not first_letter.isupper()
+        first = text.lstrip("*_")[:1]  # "**Do not** stop …" starts with a capital, under the stars
+        return adjacent or not first.isupper() or text[-1] in ",;"
 
     def _heading_text(self, line: Line) -> str:
         text = line.text(self.source)
-        return text[markdown_heading(text) :]
+        start, end = self._heading_bounds(text)
+        return text[start:end]
+
+    @staticmethod
+    def _heading_bounds(text: str) -> tuple[int, int]:
+        """The heading's words within its line: without a Markdown marker, bold stars or a final
+        ":"."""
+        bold = bold_heading(text)
+        if bold:
+            return bold
+        start, end = markdown_heading(text), len(text)
+        if text.endswith(":") and not markdown_heading(text):
+            end = len(text[:-1].rstrip())
+        return start, end
 
     def close_paragraph(self) -> None:
         if not self.open:

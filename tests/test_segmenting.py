@@ -231,3 +231,118 @@ def test_hard_wrapped_text_keeps_whole_sentences():
         "Dr. Moldofsky showed this in\n1975.",
         "A new paragraph starts here.",
     ]
+
+
+def sections_of(page: Document) -> list[tuple[str, list[list[str]]]]:
+    """(heading, sentences of each paragraph) of every section of a one-article page."""
+    (article,) = check_document(page)
+    source = page.text
+    return [
+        (sec.heading, [[source[s.start : s.end] for s in p.sentences] for p in sec.paragraphs])
+        for sec in article.sections
+    ]
+
+
+def test_a_short_colon_line_before_prose_is_a_heading_and_before_items_a_label():
+    text = (
+        "Anaemia (Low Iron)\n\nOverview:\n\nAnaemia means the blood carries too little oxygen to the body.\n\n"
+        "Symptoms:\n\nMost people feel tired and look pale for weeks before they see a doctor.\n\n"
+        "Common signs include:\n\n* tiredness\n* pale skin\n\n"
+        "Causes:\n\n- heavy periods\n- a diet low in iron\n\n"
+        "Diet:\nred meat\nbeans\n"
+    )
+    page = doc("anaemia.txt", text)
+    (article,) = segment(page)
+    assert article.title == "Anaemia (Low Iron)"
+    assert sections_of(page) == [
+        ("Overview", [["Anaemia means the blood carries too little oxygen to the body."]]),
+        ("Symptoms", [
+            ["Most people feel tired and look pale for weeks before they see a doctor."],
+            ["Common signs include:", "tiredness", "pale skin"],
+            ["Causes:", "heavy periods", "a diet low in iron"],
+            ["Diet:", "red meat", "beans"],
+        ]),
+    ]
+    assert text[article.sections[0].start :].startswith("Overview:")
+
+
+def test_a_colon_line_worded_as_a_lead_in_stays_with_what_it_introduces():
+    text = "Gout\n\nThe patient leaflet reads:\n\nDrink plenty of water each day to lower uric acid.\n"
+    page = doc("leaflet.txt", text)
+    assert [heading for heading, _ in sections_of(page)] == [""]
+    assert "The patient leaflet reads:" in quotable(page)
+
+
+def test_review_and_publication_dates_are_neither_headings_nor_quotes():
+    text = (
+        "Heel Pain\n\nBy: Ann Lee\nMedically reviewed by Omar Haddad, MD\nLast updated: 12 May 2024\n\n"
+        "Heel pain is often caused by an inflamed tendon.\n\nPublished in 1998, the survey changed how heel pain is treated.\n\n"
+        "Page last reviewed: 3 March 2023\nNext review due: 3 March 2026\nUpdated on June 3, 2024\n"
+    )
+    page = doc("heel.txt", text)
+    (article,) = segment(page)
+    assert article.byline == "By: Ann Lee"
+    assert sections_of(page) == [("", [
+        ["Heel pain is often caused by an inflamed tendon."],
+        ["Published in 1998, the survey changed how heel pain is treated."],
+    ])]
+    for only_a_date in ("Reviewed: March 2023", "Published: 14 August 2023", "Updated on 2 Jan 2021"):
+        (article,) = segment(doc("dated.txt", f"Shingles\n\n{only_a_date}\n\nShingles is a painful rash.\n"))
+        assert article.sections[0].heading == "" and article.byline == ""
+
+
+def test_a_long_first_line_standing_alone_is_the_title_but_a_first_paragraph_is_not():
+    title = (
+        "Effects of a twelve-week walking programme on knee pain and physical function in adults with "
+        "early osteoarthritis: a randomised controlled trial"
+    )
+    page = doc("trial.txt", f"{title}\n\nAnn Lee, Omar Haddad and Ruth Cole\n\nBackground\n\nKnee pain is common.\n")
+    (article,) = segment(page)
+    assert article.title == title and article.byline == "Ann Lee, Omar Haddad and Ruth Cole"
+    assert sections_of(page) == [("Background", [["Knee pain is common."]])]
+    first = (
+        "The knee is the largest joint in the body, and the cartilage that covers the ends of its bones "
+        "wears thinner with age in most adults who live past sixty years."
+    )
+    for text in (f"{first}\n\nWalking keeps it strong.\n", f"{first[:-1]}\nand more.\n\nWalking keeps it strong.\n"):
+        (article,) = segment(doc("knee.txt", text))
+        assert article.title == "" and quotable(doc("knee.txt", text))[-1] == "Walking keeps it strong."
+    assert quotable(doc("knee.txt", f"{first}\n\nWalking keeps it strong.\n"))[0] == first
+
+
+def test_bold_lines_are_headings_and_bold_run_in_labels_are_not_quoted():
+    text = (
+        "# Knee Pain\n\n**Risk factors**\n\n- being overweight\n- an old injury\n\n"
+        "**Treatment:**\n\n**Methods.** We asked 200 adults about their pain.\n\n"
+        "**Do not** stop a prescribed medicine on your own.\n"
+    )
+    page = doc("knee.md", text)
+    (article,) = segment(page)
+    assert sections_of(page) == [
+        ("Risk factors", [["being overweight", "an old injury"]]),
+        ("Treatment", [["We asked 200 adults about their pain."], ["**Do not** stop a prescribed medicine on your own."]]),
+    ]
+    assert text[article.sections[0].start :].startswith("Risk factors**")
+
+
+def test_share_and_print_lines_are_boilerplate():
+    page = doc("page.txt", "Asthma\n\nAsthma narrows the airways.\n\nShare this page\nPrint\nEmail this page\n")
+    (article,) = segment(page)
+    assert [s.heading for s in article.sections] == [""] and quotable(page) == ["Asthma narrows the airways."]
+    assert article.end == page.text.index("narrows the airways.") + len("narrows the airways.")
+
+
+def test_a_run_of_numbered_lines_is_a_list_and_a_lone_numbered_line_a_heading():
+    text = (
+        "Using an Inhaler\n\n1. Steps\n\nFollow these steps every time.\n\n"
+        "1. Shake the inhaler\n2. Breathe out fully\n3. Press and breathe in slowly\n\n"
+        "2. Afterwards\n\nRinse your mouth with water.\n"
+    )
+    page = doc("inhaler.txt", text)
+    assert sections_of(page) == [
+        ("1. Steps", [
+            ["Follow these steps every time."],
+            ["Shake the inhaler", "Breathe out fully", "Press and breathe in slowly"],
+        ]),
+        ("2. Afterwards", [["Rinse your mouth with water."]]),
+    ]
