@@ -5,7 +5,7 @@ boilerplate, a list label ("Symptoms include:"), a list item, or text. Titles an
 metadata: they never become quotable sentences. What counts as one:
 - a Markdown heading ("## Causes"), whatever follows it;
 - a short line without final punctuation ("Facts About Fibromyalgia", "2.3 Statistical analysis",
-  "mycosis fungoides", "Hypothyroidism (Underactive Thyroid)"; a question mark is allowed: "What
+  "mycosis fungoides", "Anaemia (Low Iron)"; a question mark is allowed: "What
   Skin Disorders are Related to Fibromyalgia?"), unless it is one of a run of numbered lines
   ("1. Rest" right above "2. Ice": list items);
 - a whole line in bold ("**Risk factors**", "**Causes:**") that would be a heading without the stars;
@@ -117,7 +117,7 @@ def is_heading(line: str, max_chars: int = MAX_HEADING_CHARS, max_words: int = M
 
 def _ends_like_heading(line: str) -> bool:
     """No final punctuation; a closing parenthesis is allowed when neither what it closes nor
-    what comes before ends a sentence ("Hypothyroidism (Underactive Thyroid)")."""
+    what comes before ends a sentence ("Anaemia (Low Iron)")."""
     if line.endswith(")") and "(" in line:
         before = line[: line.rindex("(")].rstrip()
         return bool(before) and before[-1] not in NOT_HEADING_ENDINGS and line[-2] not in NOT_HEADING_ENDINGS
@@ -312,8 +312,8 @@ class _ArticleBuilder:
 
     def _long_title(self, line: Line, following: Line | None) -> bool:
         """An article's first line standing alone (a blank line below it), without final
-        punctuation: a title however long ("Habitual sleep and the risk of …: ten years of
-        follow-up in …"), where a first paragraph would end its last sentence."""
+        punctuation: a title however long ("Effects of a walking programme on knee pain in …: a
+        randomised controlled trial"), where a first paragraph would end its last sentence."""
         if following is None or following.number == line.number + 1:
             return False
         return is_heading(line.text(self.source), MAX_TITLE_CHARS, MAX_TITLE_WORDS)
