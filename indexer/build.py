@@ -22,7 +22,7 @@ from .publishing import build_lock, building_folder, current_version, new_versio
 from .query_encoder import EXPORT_VERSION
 from .reading import corpus_files, read_corpus
 from .records import Article, Chunk, Document
-from .segmenting import segment
+from .segmenting import SEGMENTATION_VERSION, segment
 from .sentence_table import build_sentence_table
 from .settings import IndexSettings
 from .storage import read_manifest, write_version
@@ -75,6 +75,7 @@ def corpus_fingerprint(documents: list[Document], settings: IndexSettings, model
         "settings": settings.to_dict(),
         "model": model_fingerprint,
         "query_model_export": EXPORT_VERSION,  # a new export format rebuilds, so old versions get the new query model
+        "segmentation": SEGMENTATION_VERSION,  # so do new segmenting rules
     }
 
 

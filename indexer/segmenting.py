@@ -31,6 +31,9 @@ from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, is_author_list, i
 from .records import Article, Document, Paragraph, Section
 from .sentences import split_sentences
 
+# Bumped whenever the rules below change what a document segments into: an index records it, and
+# one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
+SEGMENTATION_VERSION = 2
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
