@@ -41,11 +41,18 @@ class SafetyModelError(IndexerError):
 class Thresholds:
     """A message is a crisis when its crisis probability reaches `crisis`, or when one of its
     sentences reaches `crisis_sentence` (a lone sentence is judged with less context, so it may
-    need more evidence); else advice when the message or a sentence reaches `advice`."""
+    need more evidence) while the whole message's crisis probability is at least `sentence_floor`;
+    else advice when the message or a sentence reaches `advice`.
+
+    The floor is for long ordinary posts: each of their sentences is another chance for a lone
+    "I used to cut but stopped." or "Thank you for reading this." to look like a disclosure, while
+    the whole post reads as ordinary. A crisis post whose intent is in one sentence still carries
+    some of it into the whole message's probability. 0 lets any sentence decide alone."""
 
     crisis: float
     advice: float
     crisis_sentence: float | None = None  # None: the same as `crisis`
+    sentence_floor: float = 0.0
 
     def __post_init__(self):
         if self.crisis_sentence is None:
@@ -54,6 +61,8 @@ class Thresholds:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0.0 < value <= 1.0):
                 raise ValueError(f"the {name} threshold must be a number in (0, 1]; got {value!r}")
+        if not (isinstance(self.sentence_floor, int | float) and 0.0 <= self.sentence_floor < 1.0):
+            raise ValueError(f"the sentence_floor must be a number in [0, 1); got {self.sentence_floor!r}")
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,8 @@ class Verdict:
 def pick(probabilities: np.ndarray, thresholds: Thresholds) -> Verdict:
     """The decision over a message's texts (row 0 the whole message, then its sentences; columns
     CLASSES): crisis if the message reaches the crisis threshold or a sentence the sentence crisis
-    threshold, else advice if any text reaches the advice threshold, else ordinary. The
+    threshold (counted only when the message's own crisis probability reaches the sentence floor),
+    else advice if any text reaches the advice threshold, else ordinary. The
     probability is the highest one of the decided class among the texts that reached it; for an
     ordinary message, the lowest probability of "none" among its texts (its least ordinary text).
 
@@ -77,7 +87,8 @@ def pick(probabilities: np.ndarray, thresholds: Thresholds) -> Verdict:
     Verdict(kind=<RouteKind.CRISIS: 'crisis'>, text=1, probability=0.6)
     """
     probabilities = np.asarray(probabilities, dtype=np.float64)
-    crisis_bar = np.full(len(probabilities), thresholds.crisis_sentence)
+    sentences_count = probabilities[0, 0] >= thresholds.sentence_floor
+    crisis_bar = np.full(len(probabilities), thresholds.crisis_sentence if sentences_count else np.inf)
     crisis_bar[0] = thresholds.crisis
     advice_bar = np.full(len(probabilities), thresholds.advice)
     for column, kind, bar in ((0, RouteKind.CRISIS, crisis_bar), (1, RouteKind.ADVICE, advice_bar)):
@@ -154,6 +165,7 @@ class SafetyClassifier:
                 "crisis": self.thresholds.crisis,
                 "crisis_sentence": self.thresholds.crisis_sentence,
                 "advice": self.thresholds.advice,
+                "sentence_floor": self.thresholds.sentence_floor,
             },
             "temperature": self.temperature,
             "bias": [_num(v) for v in self.bias],

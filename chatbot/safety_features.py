@@ -50,12 +50,15 @@ _HYPERBOLE = re.compile(
 _PAST = re.compile(
     r"\b(?:used to|years ago|months ago|back (?:when|then|in)|in the past|as a (?:teen\w*|kid|child)"
     r"|when i was (?:younger|a kid|a teen\w*|little|in (?:school|college|high school))|(?:clean|free) (?:from|of|for)"
-    r"|recovered|survived|no longer (?:suicidal|self[- ]?harm\w*|cutting))\b",
+    r"|recovered|survived|no longer (?:suicidal|self[- ]?harm\w*|cutting)"
+    r"|(?:haven'?t|have not) (?:self[- ]?harmed|cut|hurt myself|harmed myself) (?:in|for|since)|but (?:i )?stopped)\b",
     re.IGNORECASE,
 )
 _DENIES_INTENT = re.compile(
     r"\b(?:not|never|no longer|isn'?t|wasn'?t) (?:suicidal|going to (?:hurt|kill) myself|in danger|planning (?:anything|to))\b"
-    r"|\bi (?:don'?t|do not|would never|will never|won'?t) (?:want to |wanna )?(?:die|kill myself|hurt myself|end my life|act on)\b",
+    r"|\bi (?:don'?t|do not|would never|will never|won'?t) (?:want to |wanna )?(?:die|kill myself|hurt myself|end my life|act on)\b"
+    r"|\b(?:never|not once) (?:\w+ ){0,2}(?:tried|thought about|contemplated|considered|attempted|wanted)\b[^.?!]{0,25}\b(?:suicide|killing myself|ending (?:my|it)|self[- ]?harm\w*|dying)\b"
+    r"|\b(?:i'?m|i am) (?:safe|not in danger)\b|\b(?:never|not going to|won'?t) (?:act|do anything) (?:on it|about it|stupid)\b",
     re.IGNORECASE,
 )
 

@@ -240,7 +240,7 @@ RULES: tuple[Rule, ...] = (
           r"\bthis is (?:my )?(?:final |last )?goodbye\b|\bthis is my (?:final|last) (?:post|message|note)\b(?= *(?:$|[.!,?]))"
           r"|\bby the time (?:you|anyone|someone|they) (?:reads?|sees?|finds?) this\b|\bsaid my goodbyes\b"
           r"|\bi won'?t be alive\b|\b(?:writ(?:e|ing|ten)|wrote|left|leaving) (?:my |a |the )?(?:suicide|goodbye|farewell) (?:notes?|letters?)\b|\bwriting my note\b",
-          "joking"),
+          "past", "joking"),
     _rule(CRISIS, "self-harm",
           r"\b(?:cut|cutting|burn|burning|starve|starving|scratch|scratching) ?my ?self\b(?! (?:shaving|cooking|by accident|accidentally|on (?:a|the)|with (?:a|the) (?:knife|oven|iron|pan|stove|kettle)|while|when|in the kitchen))"
           r"|\b(?:want|wanna|going|gonna|urges?|need|tempted|started|keep|kept|been) (?:to )?(?:hurt(?:ing)?|harm(?:ing)?|hit(?:ting)?|punish(?:ing)?|injur(?:e|ing)) ?my ?self\b"

@@ -10,7 +10,7 @@ precision-recall chart; on the test split of the training data and on the gold s
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -133,7 +133,7 @@ def pr_curve(routed: list[Routed], kind: str, thresholds: np.ndarray, fixed: Thr
     precision, recall = [], []
     for t in thresholds:
         t = float(t)
-        moved = Thresholds(t, fixed.advice, t) if kind == "crisis" else Thresholds(fixed.crisis, t, fixed.crisis_sentence)
+        moved = replace(fixed, crisis=t, crisis_sentence=t) if kind == "crisis" else replace(fixed, advice=t)
         m = safety_metrics([r.with_thresholds(moved) for r in routed])
         precision.append(m["precision"][kind] or 0.0)
         recall.append(m["recall"][kind] or 0.0)
@@ -205,7 +205,8 @@ def report(results: dict[str, tuple[list[Routed], dict]], thresholds: Thresholds
     metrics = {name: m for name, (_, m) in results.items()}
     data = {
         **info,
-        "thresholds": {"crisis": thresholds.crisis, "crisis_sentence": thresholds.crisis_sentence, "advice": thresholds.advice},
+        "thresholds": {"crisis": thresholds.crisis, "crisis_sentence": thresholds.crisis_sentence, "advice": thresholds.advice,
+                       "sentence_floor": thresholds.sentence_floor},
         "classifier": about,
         "metrics": metrics,
         "errors": {name: errors(routed) for name, (routed, _) in results.items()},
@@ -227,7 +228,7 @@ def report(results: dict[str, tuple[list[Routed], dict]], thresholds: Thresholds
 
 Command: `{info['command']}` ({info['created']}).
 Classifier: `chatbot/models/router.json`, thresholds crisis {fmt(thresholds.crisis)} (a lone sentence
-{fmt(thresholds.crisis_sentence)}), advice {fmt(thresholds.advice)}
+{fmt(thresholds.crisis_sentence)}, when the whole message reaches {fmt(thresholds.sentence_floor)}), advice {fmt(thresholds.advice)}
 (chosen on the dev split by `python -m eval train-router`); every message is routed as `Chatbot.ask` routes it
 (rules and classifier, on the message and each of its sentences).
 

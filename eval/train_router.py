@@ -18,8 +18,9 @@ The procedure, on the split of `safety_data.py` (train 60 %, dev 20 %, test 20 %
    highest value with the best crisis recall); then, with it fixed, the advice threshold is the
    highest value whose dev advice recall is at least ADVICE_TARGET (same fallback). Taking the
    highest value that meets a target keeps false alarms as low as that recall allows: crisis
-   recall first, then advice recall, then false alarms. The crisis threshold is a pair (the whole
-   message, a lone sentence): see `choose_thresholds`.
+   recall first, then advice recall, then false alarms. The crisis setting has three parts (the
+   whole message's threshold, a lone sentence's, and the floor the whole message's probability
+   must reach for a sentence to count): see `choose_thresholds` and `Thresholds`.
 5. Report dev and test (never used above) in the artefact and in eval/reports/safety.*.
 6. Cross-source check (`cross_source`): steps 1-4 again with each group of public sources left
    out, then that group routed: how the procedure fares on sources it never saw, which is how the
@@ -45,6 +46,9 @@ SEED = 0
 C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 EMBEDDING_SCALES = (1.0, 0.5, 0.25)
 THRESHOLD_GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.951, 0.025), 3))
+# The whole message's crisis probability a sentence needs behind it to make the message a crisis
+# (`Thresholds.sentence_floor`); 0 lets any sentence decide alone.
+SENTENCE_FLOOR_GRID = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2)
 # Dev recall targets. Crisis 0.95 rather than 0.98: with each source group left out
 # (`cross_source`), 0.98 caught one more of the 141 held-out crisis messages but sent more of the
 # held-out ordinary messages to crisis: Reddit posts 18.3 % against 6.7 %, counselling questions
@@ -128,31 +132,34 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray, weights: np.ndarray) -> f
     return float(result.x)
 
 
-def _misrouted(m: dict, kind: str) -> int:
-    """Messages of the other labels routed to `kind`."""
-    return sum(m["confusion"][label][kind] for label in m["confusion"] if label != kind)
-
-
 def choose_thresholds(dev: list[Routed]) -> Thresholds:
-    """Crisis first: among the (message, sentence) crisis thresholds of the grid whose dev crisis
-    recall reaches CRISIS_TARGET, the pair that sends the fewest other messages to crisis (ties:
-    the higher thresholds); if no pair reaches the target, the best crisis recall comes first.
-    Then advice, with the crisis pair fixed: the highest threshold whose dev advice recall reaches
-    ADVICE_TARGET (else the best advice recall), which sends the fewest messages to advice."""
-    top = max(THRESHOLD_GRID)
-    # The crisis decision does not depend on the advice threshold: score each pair once.
+    """Crisis first: among the (message, sentence, sentence floor) crisis settings of the grids whose
+    dev crisis recall reaches CRISIS_TARGET, the one that sends the fewest other messages to crisis
+    (ties: the higher thresholds and floor); if none reaches the target, the best crisis recall
+    comes first. Then advice, with the crisis setting fixed: the highest threshold whose dev advice
+    recall reaches ADVICE_TARGET (else the best advice recall), which sends the fewest messages to
+    advice."""
+    # The crisis decision does not depend on the advice threshold, and is `combine`'s: a crisis
+    # rule on any text, else the message's probability, else a sentence's above the floor. Scored
+    # for every setting at once from each message's three numbers.
+    is_crisis = np.array([r.item.label == "crisis" for r in dev])
+    by_rule = np.array([any(m is not None and m.kind.value == "crisis" for m in r.rules) for r in dev])
+    message = np.array([r.probabilities[0, 0] for r in dev])
+    sentence = np.array([r.probabilities[1:, 0].max() if len(r.texts) > 1 else -1.0 for r in dev])
     scored = {}
-    for crisis in THRESHOLD_GRID:
-        for sentence in THRESHOLD_GRID:
-            m = safety_metrics([r.with_thresholds(Thresholds(crisis, top, sentence)) for r in dev])
-            scored[crisis, sentence] = (min(m["recall"]["crisis"] or 0.0, CRISIS_TARGET), -_misrouted(m, "crisis"), crisis, sentence)
-    crisis, sentence = max(scored, key=scored.get)
+    for floor in SENTENCE_FLOOR_GRID:
+        for c in THRESHOLD_GRID:
+            for s in THRESHOLD_GRID:
+                routed = by_rule | (message >= c) | ((message >= floor) & (sentence >= s))
+                recall = float((routed & is_crisis).sum() / max(is_crisis.sum(), 1))
+                scored[c, s, floor] = (min(round(recall, 6), CRISIS_TARGET), -int((routed & ~is_crisis).sum()), c, s, floor)
+    crisis, sentence_bar, floor = max(scored, key=scored.get)
     best = None
     for advice in THRESHOLD_GRID:
-        m = safety_metrics([r.with_thresholds(Thresholds(crisis, advice, sentence)) for r in dev])
+        m = safety_metrics([r.with_thresholds(Thresholds(crisis, advice, sentence_bar, floor)) for r in dev])
         key = (min(m["recall"]["advice"] or 0.0, ADVICE_TARGET), advice)
         best = max(best or key, key)
-    return Thresholds(crisis, best[1], sentence)
+    return Thresholds(crisis, best[1], sentence_bar, floor)
 
 
 def _fit(
@@ -259,7 +266,7 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
             "sample_weights": f"(n / (3 n_label)) ** {CLASS_BALANCE}, times {SOURCE_WEIGHTS}; sentence examples x{SENTENCE_WEIGHT}",
             "neighbours": f"{len(classifier.neighbours.labels)} training vectors (messages and sentence examples), k={K}, scale={SCALE}",
             "calibration": "temperature on the logits, fitted on dev by log loss",
-            "thresholds": f"on dev through the whole router (eval/train_router.py choose_thresholds): crisis recall >= {CRISIS_TARGET} with the fewest other messages sent to crisis, then advice recall >= {ADVICE_TARGET} with the highest threshold; grid {THRESHOLD_GRID[0]}..{THRESHOLD_GRID[-1]} step 0.025",
+            "thresholds": f"on dev through the whole router (eval/train_router.py choose_thresholds): crisis recall >= {CRISIS_TARGET} with the fewest other messages sent to crisis (message and sentence thresholds, sentence floor among {list(SENTENCE_FLOOR_GRID)}), then advice recall >= {ADVICE_TARGET} with the highest threshold; grid {THRESHOLD_GRID[0]}..{THRESHOLD_GRID[-1]} step 0.025",
         },
         "metrics": metrics,
     }

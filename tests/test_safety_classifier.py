@@ -47,6 +47,19 @@ def test_a_sentence_needs_the_sentence_threshold():
     assert pick(probs([0.1, 0.95, 0.0], [0.0, 0.1, 0.9]), t).kind == ADVICE  # advice: any text
 
 
+def test_a_sentence_needs_the_message_behind_it_when_there_is_a_floor():
+    t = Thresholds(crisis=0.5, advice=0.9, crisis_sentence=0.8, sentence_floor=0.05)
+    # The whole post reads as ordinary (0.01 < 0.05): a lone sentence at 0.9 does not decide.
+    assert pick(probs([0.01, 0.0, 0.99], [0.9, 0.0, 0.1]), t).kind is None
+    verdict = pick(probs([0.06, 0.0, 0.94], [0.9, 0.0, 0.1]), t)
+    assert (verdict.kind, verdict.text) == (CRISIS, 1)
+    assert pick(probs([0.6, 0.0, 0.4]), t).kind == CRISIS  # the message itself needs no floor
+    assert pick(probs([0.01, 0.0, 0.99], [0.0, 0.95, 0.05]), t).kind == ADVICE  # the floor is for crisis only
+    for bad in (-0.1, 1.0, "0"):
+        with pytest.raises(ValueError, match="sentence_floor"):
+            Thresholds(0.5, 0.5, sentence_floor=bad)
+
+
 def test_rules_and_classifier_combine_crisis_first():
     t = Thresholds(0.5, 0.5)
     advice_rule, crisis_rule = RuleMatch(ADVICE, "stop or taper"), RuleMatch(CRISIS, "want to die")
@@ -83,6 +96,11 @@ def test_features_and_softmax():
     assert lexical_features("I used to cut when I was a teenager").tolist()[LEXICAL.index("past")] == 1.0
     assert lexical_features("I'm not suicidal, just exhausted").tolist()[LEXICAL.index("denies_intent")] == 1.0
     assert lexical_features("I want to die").tolist()[LEXICAL.index("denies_intent")] == 0.0
+    assert lexical_features("I've never tried or contemplated suicide.").tolist()[LEXICAL.index("denies_intent")] == 1.0
+    assert lexical_features("I'd never act on it, I'm safe").tolist()[LEXICAL.index("denies_intent")] == 1.0
+    assert lexical_features("I used to cut but stopped.").tolist()[LEXICAL.index("past")] == 1.0
+    assert lexical_features("I haven't self-harmed in three years").tolist()[LEXICAL.index("past")] == 1.0
+    assert lexical_features("I've been cutting again").tolist()[LEXICAL.index("past")] == 0.0
     p = softmax(np.array([[0.0, 1.0, 2.0], [1000.0, 0.0, 0.0]]))
     assert np.allclose(p.sum(axis=1), 1) and p[1, 0] == pytest.approx(1.0)
     reference = np.eye(3, dtype=np.float32)
@@ -101,7 +119,7 @@ def tiny_classifier(**changes) -> SafetyClassifier:
         weights=rng.normal(size=(len(CLASSES), width)).astype(np.float32),
         bias=np.zeros(len(CLASSES), np.float32),
         temperature=1.5,
-        thresholds=Thresholds(0.4, 0.7, 0.6),
+        thresholds=Thresholds(0.4, 0.7, 0.6, 0.05),
         model_name="tiny",
         model_fingerprint="f00d",
         dimension=dimension,
@@ -117,7 +135,7 @@ def test_artefact_round_trip_is_exact_and_deterministic(tmp_path):
     vectors = np.eye(4, dtype=np.float32)
     texts = ["a", "b", "c", "d"]
     assert np.allclose(loaded.probabilities(texts, vectors), classifier.rounded().probabilities(texts, vectors))
-    assert loaded.thresholds == Thresholds(0.4, 0.7, 0.6)
+    assert loaded.thresholds == Thresholds(0.4, 0.7, 0.6, 0.05)
     before = [p.read_bytes() for p in first]
     loaded.save(tmp_path / "router.json")
     assert [p.read_bytes() for p in first] == before

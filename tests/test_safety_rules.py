@@ -68,7 +68,7 @@ CASES = {
     ),
     "goodbye": (
         ["By the time anyone reads this I won't be here", "This is my final goodbye to you all", "I've written my goodbye letters"],
-        ["I said goodbye to my old job today"],
+        ["I said goodbye to my old job today", "I used to write goodbye letters when I was fifteen"],
     ),
     "self-harm": (
         ["I cut myself again last night", "I've been burning myself with cigarettes", "I want to hurt myself",
