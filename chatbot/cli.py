@@ -122,7 +122,10 @@ def render_route(assessment, thresholds) -> str:
         head += f" (probability {route.probability:.3f})" if route.kind else f" (least ordinary text: p none {route.probability:.3f})"
     lines = [head]
     if thresholds is not None:
-        lines.append(f"thresholds: crisis {thresholds.crisis} (a lone sentence {thresholds.crisis_sentence}), advice {thresholds.advice}")
+        lines.append(
+            f"thresholds: crisis {thresholds.crisis} (a lone sentence {thresholds.crisis_sentence}, when the whole "
+            f"message reaches {thresholds.sentence_floor}), advice {thresholds.advice}"
+        )
     for i, t in enumerate(assessment.texts):
         where = "message" if i == 0 else f"sentence {i}"
         rule = f"rule {t.rule.rule} ({t.rule.kind.value})" if t.rule else "no rule"
