@@ -12,7 +12,6 @@ $CHATBOT_RATE_LIMIT, and $CHATBOT_CONVERSATIONS_PATH (a folder made for this run
 from __future__ import annotations
 
 import ctypes
-import importlib
 import os
 import shutil
 import socket
@@ -113,10 +112,11 @@ def app_from_environment():
     for name in LEFT_OUT:
         sys.modules.setdefault(name, None)  # an import of it now raises ImportError
     from .engine import Chatbot
+    from .gradio_loading import import_gradio
     from .webapp import AppSettings, create_app
 
-    # Importing Gradio (~3 s) overlaps loading the index and its model: the chat is up sooner.
-    gradio_import = threading.Thread(target=importlib.import_module, args=("gradio",), daemon=True)
+    # Importing Gradio (~1.2 s without its stub writer) overlaps loading the index and its model.
+    gradio_import = threading.Thread(target=import_gradio, daemon=True)
     gradio_import.start()
     # One thread per question: the server answers several at once, one per core (api.py).
     bot = Chatbot.load(default_index_dir(), encoder_threads=1)
