@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -128,19 +129,33 @@ class TreeEnsemble(_Learned):
     def logits(self, X: np.ndarray) -> np.ndarray:
         X = np.ascontiguousarray(X, dtype=np.float64)
         trees, size = self.feature.shape
-        # Flat positions (tree * size + node), so that each step is a few 1-d takes.
-        first = np.repeat(np.arange(trees, dtype=np.int64) * size, len(X))
+        feature, threshold, children, depth = self._walk
+        # Flat positions (tree * size + node): every tree, every row, one level down per step.
+        at = np.repeat(np.arange(trees, dtype=np.int64) * size, len(X))
         rows = np.tile(np.arange(len(X), dtype=np.int64) * X.shape[1], trees)
-        at = first.copy()
-        leaf, feature, threshold = self.leaf.ravel(), self.feature.ravel(), self.threshold.ravel()
-        left, right = self.left.ravel(), self.right.ravel()
         values = X.ravel()
-        inner = ~leaf[at]
-        while inner.any():  # every tree, every row, one level down at a time
-            go_left = values[rows + feature[at]] <= threshold[at]
-            at = np.where(inner, first + np.where(go_left, left[at], right[at]), at)
-            inner = ~leaf[at]
+        for _ in range(depth):
+            at = children[2 * at + (values[rows + feature[at]] > threshold[at])]
         return self.base + self.value.ravel()[at].reshape(trees, len(X)).sum(axis=0)
+
+    @cached_property
+    def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """The trees flattened for `logits`: per flat node its feature, its threshold (+inf at a
+        leaf, so a row never moves on), its two children as flat positions (a leaf's are itself),
+        and the depth of the deepest leaf."""
+        trees, size = self.feature.shape
+        offset = (np.arange(trees, dtype=np.int64) * size)[:, None]
+        here = offset + np.arange(size, dtype=np.int64)[None, :]
+        children = np.stack(
+            [np.where(self.leaf, here, offset + self.left), np.where(self.leaf, here, offset + self.right)], axis=-1
+        )
+        threshold = np.where(self.leaf, np.inf, self.threshold).ravel()
+        feature = np.where(self.leaf, 0, self.feature).ravel()
+        at, depth = offset.ravel(), 0
+        while not self.leaf.ravel()[at].all():  # from every root, down to the deepest leaf
+            at = np.unique(children.reshape(-1, 2)[at].ravel())
+            depth += 1
+        return feature, threshold, children.ravel(), depth
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {

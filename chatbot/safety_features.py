@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -97,19 +98,18 @@ def lexical_features(text: str) -> np.ndarray:
 NEIGHBOUR_FEATURES = ("crisis_vs_none_mean", "advice_vs_none_mean", "crisis_vs_none_top1", "advice_vs_none_top1")
 
 
-def neighbour_features(vectors: np.ndarray, reference: np.ndarray, labels: np.ndarray, k: int, leave_out_self: bool = False) -> np.ndarray:
-    """Similarity of each vector to the reference vectors of each class (labels 0 crisis,
-    1 advice, 2 none), as in NEIGHBOUR_FEATURES. `leave_out_self` (training only, `vectors` being
-    `reference`) ignores each row's own entry, so training rows are described as unseen ones would be."""
-    # einsum, not @: a BLAS call this small spreads over threads, and on a busy 2-core machine
-    # waiting for them costs ~10 ms instead of ~0.2 ms.
-    similarity = np.einsum("ij,kj->ik", np.asarray(vectors, dtype=np.float32), reference)
-    if leave_out_self:
-        np.fill_diagonal(similarity, -1.0)
+def neighbour_features(vectors: np.ndarray, neighbours: Neighbours, leave_out_self: bool = False) -> np.ndarray:
+    """Similarity of each vector to the reference vectors of each class, as in NEIGHBOUR_FEATURES.
+    `leave_out_self` (training only, `vectors` being `neighbours.vectors`) ignores each row's own
+    entry, so training rows are described as unseen ones would be."""
+    vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, neighbours.vectors.shape[1])
+    k = neighbours.k
     mean, top1 = [], []
-    for label in range(3):
-        of_class = similarity[:, labels == label]
-        top = -np.partition(-of_class, min(k, of_class.shape[1]) - 1, axis=1)[:, :k]
+    for label, block in enumerate(neighbours.by_class):
+        similarity = vectors @ block.T
+        if leave_out_self:
+            similarity[np.flatnonzero(neighbours.labels == label), np.arange(len(block))] = -1.0
+        top = -np.partition(-similarity, min(k, len(block)) - 1, axis=1)[:, :k]
         mean.append(top.mean(axis=1))
         top1.append(top.max(axis=1))
     columns = [mean[0] - mean[2], mean[1] - mean[2], top1[0] - top1[2], top1[1] - top1[2]]
@@ -125,6 +125,11 @@ class Neighbours:
     k: int
     scale: float  # the neighbour features are multiplied by this (their share against the embedding)
 
+    @cached_property
+    def by_class(self) -> tuple[np.ndarray, ...]:
+        """The vectors of each class (crisis, advice, none), each one contiguous block."""
+        return tuple(np.ascontiguousarray(self.vectors[self.labels == label]) for label in range(3))
+
 
 def features(
     texts: list[str], vectors: np.ndarray, neighbours: Neighbours, embedding_scale: float = 1.0, leave_out_self: bool = False
@@ -134,5 +139,5 @@ def features(
     features."""
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
     lexical = np.stack([lexical_features(t) for t in texts]) if texts else np.zeros((0, len(LEXICAL)), np.float32)
-    near = neighbour_features(vectors, neighbours.vectors, neighbours.labels, neighbours.k, leave_out_self)
+    near = neighbour_features(vectors, neighbours, leave_out_self)
     return np.hstack([embedding_scale * vectors, lexical, neighbours.scale * near])

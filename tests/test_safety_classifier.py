@@ -103,11 +103,23 @@ def test_features_and_softmax():
     assert lexical_features("I've been cutting again").tolist()[LEXICAL.index("past")] == 0.0
     p = softmax(np.array([[0.0, 1.0, 2.0], [1000.0, 0.0, 0.0]]))
     assert np.allclose(p.sum(axis=1), 1) and p[1, 0] == pytest.approx(1.0)
-    reference = np.eye(3, dtype=np.float32)
-    near = neighbour_features(np.array([[1.0, 0, 0]], np.float32), reference, np.array([0, 1, 2]), k=1)
+    reference = Neighbours(np.eye(3, dtype=np.float32), np.array([0, 1, 2]), k=1, scale=1.0)
+    near = neighbour_features(np.array([[1.0, 0, 0]], np.float32), reference)
     assert near.tolist() == [[1.0, 0.0, 1.0, 0.0]]  # closer to crisis than to none by 1
-    left_out = neighbour_features(reference, reference, np.array([0, 1, 2]), k=1, leave_out_self=True)
+    left_out = neighbour_features(reference.vectors, reference, leave_out_self=True)
     assert left_out[0, 0] == -1.0  # its own entry does not count: -1 (crisis) - 0 (none)
+
+
+def test_leaving_out_self_skips_exactly_each_rows_own_entry_whatever_the_label_order():
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(9, 4)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)  # normalised, as embeddings are
+    labels = np.array([2, 0, 1, 2, 0, 1, 2, 0, 1])
+    neighbours = Neighbours(vectors, labels, k=2, scale=1.0)
+    left_out = neighbour_features(vectors, neighbours, leave_out_self=True)
+    for row in range(len(vectors)):  # each row against the others only, as an unseen text would be
+        others = Neighbours(np.delete(vectors, row, axis=0), np.delete(labels, row), k=2, scale=1.0)
+        assert np.allclose(left_out[row], neighbour_features(vectors[row], others)[0], atol=1e-6)
 
 
 def tiny_classifier(**changes) -> SafetyClassifier:
