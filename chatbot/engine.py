@@ -96,14 +96,11 @@ class Chatbot:
         index_dir: Path | None = None,
         model_path: Path | None = None,
         settings: AnswerSettings = AnswerSettings(),
-        encoder_threads: int | None = None,
     ) -> Chatbot:
         """Open the live index (verified) with its own query model, warmed up: onnxruntime, no
-        torch. With `model_path`, the index must have been built with that model.
-        `encoder_threads`: threads per question for the model (None: one per core, the fastest
-        for one question; a server answering several at once does better with 1)."""
+        torch. With `model_path`, the index must have been built with that model."""
         index = load_index(index_dir, model_path, check_model=model_path is not None)
-        bot = cls(index, load_query_encoder(index, threads=encoder_threads), settings)
+        bot = cls(index, load_query_encoder(index), settings)
         bot.ranker, bot.abstainer  # noqa: B018  (load and check the models now: fail at start, not at the first question)
         bot.index_dir = Path(index_dir) if index_dir is not None else None
         bot.model_path = Path(model_path) if model_path is not None else None
@@ -127,7 +124,7 @@ class Chatbot:
                 return False
             fresh = load_index(index_dir, self.model_path, check_model=self.model_path is not None)
             # The same model (same file checksums) keeps its loaded session; another one is loaded.
-            encoder = load_query_encoder(fresh, reuse=self.encoder, threads=getattr(self.encoder, "threads", None))
+            encoder = load_query_encoder(fresh, reuse=self.encoder)
         except IndexLoadError as exc:
             log.warning("index not reloaded, still serving %s: %s", self.index.folder.name, exc)
             return False

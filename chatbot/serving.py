@@ -118,8 +118,7 @@ def app_from_environment():
     # Importing Gradio (~1.2 s without its stub writer) overlaps loading the index and its model.
     gradio_import = threading.Thread(target=import_gradio, daemon=True)
     gradio_import.start()
-    # One thread per question: the server answers several at once, one per core (api.py).
-    bot = Chatbot.load(default_index_dir(), encoder_threads=1)
+    bot = Chatbot.load(default_index_dir())
     bot.watch()  # switch to a newly published index version within seconds of a rebuild
     gradio_import.join()
     conversations = os.environ.get(CONVERSATIONS_VARIABLE)

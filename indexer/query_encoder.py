@@ -63,15 +63,16 @@ class OnnxQueryEncoder:
     """Encodes texts with an exported model, as the sentence-transformers model it came from does
     (cosine ≥ 0.999, tested): L2-normalised float32 rows. Thread-safe; loads on first use.
 
-    `threads` is onnxruntime's intra-op thread count for one call (None: its default, one per
-    core): 1 suits a server answering several questions at once, more lowers one question's latency.
+    One onnxruntime thread per call. A second one makes a bare loop of encodes ~5% faster, but a
+    whole ask slower: its spinning worker competes with the rest of the answer for the cores
+    (ask p50 ~5 ms with one thread, 8-10 ms with two, on this 2-core machine), and a server
+    answers several questions at once anyway.
     """
 
-    def __init__(self, folder: Path, spec: QueryModelSpec, checksums: tuple[str, ...] = (), threads: int | None = None):
+    def __init__(self, folder: Path, spec: QueryModelSpec, checksums: tuple[str, ...] = ()):
         self.folder = Path(folder)
         self.spec = spec
         self.checksums = checksums  # of FILES: equal checksums, same encoder
-        self.threads = threads
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -93,8 +94,7 @@ class OnnxQueryEncoder:
                 # question's tensors are a few KB, so allocating them each time costs nothing.
                 options.enable_cpu_mem_arena = False
                 options.enable_mem_pattern = False
-                if self.threads is not None:
-                    options.intra_op_num_threads = self.threads
+                options.intra_op_num_threads = 1
                 try:
                     tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
                     session = onnxruntime.InferenceSession(
@@ -122,7 +122,7 @@ class OnnxQueryEncoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def load_query_encoder(index, reuse=None, threads: int | None = None) -> OnnxQueryEncoder:
+def load_query_encoder(index, reuse=None) -> OnnxQueryEncoder:
     """The encoder for questions to `index` (an `Index`), warmed up; `reuse` (a loaded encoder) is
     returned instead when it is the same model (same file checksums), so that switching to a new
     version built with the same model costs nothing."""
@@ -130,7 +130,7 @@ def load_query_encoder(index, reuse=None, threads: int | None = None) -> OnnxQue
     checksums = tuple(files.get(f"{FOLDER}/{name}", "") for name in FILES)
     if reuse is not None and getattr(reuse, "checksums", None) == checksums:
         return reuse
-    encoder = OnnxQueryEncoder(index.folder / FOLDER, query_model_spec(index.manifest), checksums, threads)
+    encoder = OnnxQueryEncoder(index.folder / FOLDER, query_model_spec(index.manifest), checksums)
     encoder.warm_up()
     return encoder
 
