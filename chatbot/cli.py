@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -80,16 +81,20 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def ensure_index(index_dir: Path, model: Path | None) -> None:
-    """Build the index first when there is none, with progress on the terminal (stderr)."""
-    from indexer import NoIndexError, build_corpus_index
+    """Build the index first when there is none, with progress on the terminal. The build runs in
+    a child process (`python -m indexer`): it loads torch and sentence-transformers (~1 GB), which
+    the process that then answers must never hold."""
+    from indexer import IndexerError, NoIndexError
     from indexer.publishing import current_version
 
     try:
         current_version(index_dir)  # existence only: the server or `ask` verifies it when loading
     except NoIndexError:
         print(f"No index yet in {index_dir}: building it from the corpus (first run only)…", file=sys.stderr)
-        summary = build_corpus_index(index_dir=index_dir, model_path=model, progress=True)
-        print("\n".join(summary.lines()), file=sys.stderr)
+        command = [sys.executable, "-m", "indexer", "--index", str(index_dir)]
+        command += ["--model", str(model)] if model is not None else []
+        if subprocess.run(command, stdout=2).returncode != 0:  # its report on stderr: stdout holds the answer
+            raise IndexerError(f"the index could not be built (see above); fix that and rerun, or build it with: python {' '.join(command[1:])}") from None
 
 
 def render(answer) -> str:

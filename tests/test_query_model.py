@@ -122,3 +122,24 @@ def test_the_query_path_never_imports_torch(index_dir, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result == {"status": "answered", "page": True, "heavy": []}
+
+
+FIRST_RUN = """
+import sys
+from pathlib import Path
+from chatbot.cli import ensure_index
+from indexer import load_index
+ensure_index(Path(sys.argv[1]), None)
+print(len(load_index(Path(sys.argv[1])).sentence_offsets) > 1, "torch" in sys.modules)
+"""
+
+
+def test_a_first_run_builds_the_index_in_a_child_so_the_answering_process_stays_light(tmp_path):
+    """With no index yet, `chatbot` (serve or ask) builds one through `python -m indexer` in a
+    child process: the process that goes on to answer never loads torch (~1 GB) for it."""
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN, str(tmp_path / "index")], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["True", "False"]  # built, and torch never imported here
+    assert "building it from the corpus" in done.stderr and "published" in done.stderr  # the child's report, on stderr
