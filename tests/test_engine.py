@@ -211,6 +211,21 @@ def test_cli_json_and_exit_codes(index_dir):
     assert readable.returncode == 0 and "1962" in readable.stdout and "corpus/002_a7cb2ac8830fe42a.txt, line 5" in readable.stdout
 
 
+def test_cli_output_cut_short_by_its_reader_is_no_crash(index_dir):
+    """`chatbot ask Q | head -1`: the reader closes the pipe before the answer is written."""
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    read, write = os.pipe()
+    os.close(read)  # nobody will read: the first write fails with EPIPE
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "chatbot", "ask", "--index", str(index_dir), "--json", "What is dermatographism?"],
+            cwd=REPO, stdout=write, stderr=subprocess.PIPE, text=True, env=env, timeout=300,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+
+
 def test_a_thousand_turn_history_is_cheap(bot):
     history = ["What is dermatographism?", "Tell me about rosacea"] * 500
     answer = bot.ask("How long do its flare ups last?", history=history)
