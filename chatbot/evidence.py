@@ -166,6 +166,7 @@ def gather(index: Index, windows: WindowSet, query: str, vector: np.ndarray, set
         sentence_bm25_rank=_rank_of(sentence_bm25, sentences)[rows],
         heading_cos=index.heading_vectors[table.section[firsts]] @ vector,
         heading_held=presence(table.section[firsts], tuple(index.heading_terms.get(t, _NONE) for t in tokens)),
+        title_held=presence(table.section[firsts], tuple(index.title_terms.get(t, _NONE) for t in tokens)),
         lead_held=presence(firsts, tuple(index.lead_terms.get(t, _NONE) for t in tokens)),
         first_flags=table.flags[firsts].astype(np.int64),
         flags=table.flags[rows],

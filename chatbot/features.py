@@ -36,8 +36,10 @@ WINDOW_FEATURES = (
     "passage_bm25",  # BM25 of its passage over the best passage's
     "sentence_dense_rank",  # 1 / rank of its best sentence in the dense sentence search (0: absent)
     "sentence_bm25_rank",  # 1 / rank of its best sentence in the BM25 sentence search (0: absent)
-    "heading_cos",  # cosine of the question to its section heading (or article title)
+    "heading_cos",  # cosine of the question to its section heading under the article title (or the title)
     "heading_coverage_idf",  # IDF-weighted share of the question's terms its section's own heading holds ("Causes")
+    "scoped_coverage_idf",  # IDF-weighted share held by the window, its section's heading or its article's title
+    "scoped_missing_idf",  # the rarest question term none of those holds (its scaled IDF), 0 when none
     "untitled",  # no heading and no title to compare with
     "type_asked",  # the question asks for a type of answer (date, number, person, definition...)
     "type_match",  # and the window holds one of those types
@@ -120,6 +122,7 @@ def window_features(
     sentence_bm25_rank: np.ndarray,  # [rows]
     heading_cos: np.ndarray,  # [n]
     heading_held: np.ndarray,  # [n, terms] does the window's section heading hold the term
+    title_held: np.ndarray,  # [n, terms] does the title of the window's article hold the term
     lead_held: np.ndarray,  # [n, terms] do the first words of the window's first sentence hold the term
     first_flags: np.ndarray,  # [n] SentenceFlag of each window's first sentence
     flags: np.ndarray,  # [rows] SentenceFlag of each sentence
@@ -141,6 +144,11 @@ def window_features(
     passage_coverage = (passage_held @ idf) / terms.weight if len(idf) else np.zeros(n)
     context_coverage = ((window_held | neighbour_held) @ idf) / terms.weight if len(idf) else np.zeros(n)
     missing = np.where(window_held, 0.0, idf[None, :]).max(axis=1) if len(idf) else np.zeros(n)
+    # What a page's words say in context: "bloating and gas", under "Symptoms" on the page titled
+    # "Celiac Disease", answers "What are the symptoms of celiac disease?" without naming either.
+    scoped = window_held | heading_held | title_held
+    scoped_coverage = (scoped @ idf) / terms.weight if len(idf) else np.zeros(n)
+    scoped_missing = np.where(scoped, 0.0, idf[None, :]).max(axis=1) if len(idf) else np.zeros(n)
     rarest = int(np.argmax(idf)) if len(idf) else -1
     window_types = np.bitwise_or.reduceat(types.astype(np.int64), _starts(owner, n)) if n else np.zeros(0, np.int64)
     first_types = types[_starts(owner, n)].astype(np.int64) if n else np.zeros(0, np.int64)
@@ -168,6 +176,8 @@ def window_features(
         "sentence_bm25_rank": _per_window_max(_reciprocal(sentence_bm25_rank), owner, n),
         "heading_cos": heading_cos,
         "heading_coverage_idf": (heading_held @ idf) / terms.weight if len(idf) else np.zeros(n),
+        "scoped_coverage_idf": scoped_coverage,
+        "scoped_missing_idf": scoped_missing,
         "untitled": (first_flags & SentenceFlag.UNTITLED) > 0,
         "type_asked": np.full(n, asked != 0),
         "type_match": (window_types & asked) > 0,

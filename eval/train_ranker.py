@@ -69,9 +69,9 @@ RISING = (
     "cos", "cos_max", "cos_gap", "bm25", "bm25_log", "coverage_idf", "coverage", "coverage_gap",
     "passage_coverage_idf", "context_coverage_idf", "passage_score", "passage_rank", "passage_dense",
     "passage_bm25", "sentence_dense_rank", "sentence_bm25_rank", "heading_cos", "heading_coverage_idf",
-    "type_match", "definition_subject", "lead_coverage_idf", "definition_lead",
+    "scoped_coverage_idf", "type_match", "definition_subject", "lead_coverage_idf", "definition_lead",
 )
-FALLING = ("missing_idf",)
+FALLING = ("missing_idf", "scoped_missing_idf")
 # MLPs averaged in the abstention classifier: one seed's luck alone moves its threshold.
 ENSEMBLE = 5
 ABSTENTION_HIDDEN = (16,)

@@ -23,7 +23,7 @@ from .query_encoder import EXPORT_VERSION
 from .reading import corpus_files, read_corpus
 from .records import Article, Chunk, Document
 from .segmenting import SEGMENTATION_VERSION, segment
-from .sentence_table import build_sentence_table
+from .sentence_table import HEADING_TEXT_VERSION, build_sentence_table
 from .settings import IndexSettings
 from .storage import read_manifest, write_version
 
@@ -76,6 +76,7 @@ def corpus_fingerprint(documents: list[Document], settings: IndexSettings, model
         "model": model_fingerprint,
         "query_model_export": EXPORT_VERSION,  # a new export format rebuilds, so old versions get the new query model
         "segmentation": SEGMENTATION_VERSION,  # so do new segmenting rules
+        "heading_text": HEADING_TEXT_VERSION,  # and a new way of embedding headings
     }
 
 

@@ -76,10 +76,21 @@ def sentence_flags(text: str, in_list: bool, untitled: bool = False) -> Sentence
     return flags
 
 
+# Bumped whenever what `section_headings` embeds changes: an index records it, and one built
+# otherwise is rebuilt (see indexer.build.corpus_fingerprint).
+HEADING_TEXT_VERSION = 2
+
+
+def heading_text(title: str, heading: str) -> str:
+    """What a section's heading is compared with a question as: the heading under its article's
+    title ("Celiac Disease: Diagnosis"), since a page's headings rarely repeat its subject; the
+    title alone for a section without a heading; "" when there is neither."""
+    return f"{title}: {heading}" if title and heading else heading or title
+
+
 def section_headings(articles) -> list[str]:
-    """The text of every section's heading (the article title for a section without one; "" when
-    there is neither), by section id: the canonical articles' sections in order."""
-    return [section.heading or a.title for a in articles if a.duplicate_of is None for section in a.sections]
+    """The `heading_text` of every section, by section id: the canonical articles' sections in order."""
+    return [heading_text(a.title, section.heading) for a in articles if a.duplicate_of is None for section in a.sections]
 
 
 def build_sentence_table(

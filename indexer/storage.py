@@ -89,6 +89,14 @@ class Index:
         headings = [s.heading for a in self.articles.values() if a.duplicate_of is None for s in a.sections]
         return _rows_by_term(tokenize(headings) if headings else [])
 
+    @cached_property
+    def title_terms(self) -> dict[str, np.ndarray]:
+        """term -> the sorted section ids (of the sentence table) whose article's title holds it."""
+        from .lexical import tokenize
+
+        titles = [a.title for a in self.articles.values() if a.duplicate_of is None for _ in a.sections]
+        return _rows_by_term(tokenize(titles) if titles else [])
+
     def sentence(self, row: int) -> tuple[Chunk, Sentence]:
         """Sentence `row` (of the sentence vectors and table) and the passage holding it."""
         passage = int(self.sentence_table.chunk[row])

@@ -47,7 +47,7 @@ def test_the_table_knows_paragraphs_sections_and_roles():
         "redness and swelling",
         "Rest and ice help most people within a few days.",
     ]
-    assert headings == ["Causes", "Treatment"]
+    assert headings == ["Gout: Causes", "Gout: Treatment"]  # each under its page's title: "Causes" of what
     assert table.section.tolist() == [0, 0, 0, 0, 0, 0, 1]
     assert table.section_position.tolist() == [0, 1, 2, 3, 4, 5, 0]
     assert table.block.tolist() == [0, 0, 0, 1, 1, 1, 2]

@@ -51,6 +51,7 @@ def two_windows(**overrides):
         sentence_bm25_rank=np.array([2, 0, 0]),
         heading_cos=np.array([0.3, 0.9]),
         heading_held=np.array([[False, False], [False, True]]),  # window 1's heading: "Discovery"
+        title_held=np.array([[False, True], [False, False]]),  # window 0's article: "Ketamine's discovery"
         lead_held=np.array([[True, False], [False, False]]),  # sentence 0 opens with "Ketamine …"
         first_flags=np.array([int(SentenceFlag.UNTITLED), int(SentenceFlag.LEANS_BACK)]),
         flags=np.array([int(SentenceFlag.UNTITLED), int(SentenceFlag.LEANS_BACK), int(SentenceFlag.QUESTION)]),
@@ -71,6 +72,9 @@ def test_window_features_measure_each_window():
     assert np.allclose(f[:, COLUMN["bm25"]], [0.0, 1.0])
     assert np.allclose(f[:, COLUMN["coverage_idf"]], [0.4 / 1.2, 1.0])  # window 1 holds both terms
     assert np.allclose(f[:, COLUMN["missing_idf"]], [0.8, 0.0])
+    # Window 0 lacks "discov", which its article's title holds; window 1's heading holds it.
+    assert np.allclose(f[:, COLUMN["scoped_coverage_idf"]], [1.0, 1.0])
+    assert np.allclose(f[:, COLUMN["scoped_missing_idf"]], [0.0, 0.0])
     assert f[:, COLUMN["type_match"]].tolist() == [0, 1] and f[:, COLUMN["type_asked"]].tolist() == [1, 1]
     assert f[:, COLUMN["has_question"]].tolist() == [0, 1] and f[:, COLUMN["leans_back"]].tolist() == [0, 1]
     assert f[:, COLUMN["untitled"]].tolist() == [1, 0]
@@ -89,7 +93,7 @@ def test_a_definition_question_prefers_the_sentence_that_opens_with_its_subject(
     f = two_windows(
         terms=terms, question_types=AnswerType.DEFINITION,
         held=np.array([[True], [True], [False]]), passage_held=np.ones((2, 1), bool),
-        neighbour_held=np.zeros((2, 1), bool), heading_held=np.zeros((2, 1), bool),
+        neighbour_held=np.zeros((2, 1), bool), heading_held=np.zeros((2, 1), bool), title_held=np.zeros((2, 1), bool),
         lead_held=np.array([[True], [False]]),
         types=np.array([int(AnswerType.DEFINITION), int(AnswerType.DEFINITION), 0]),
     )
@@ -100,7 +104,7 @@ def test_a_definition_question_prefers_the_sentence_that_opens_with_its_subject(
 def test_a_question_with_no_content_terms_still_gets_features():
     f = two_windows(terms=Terms((), np.zeros(0), (), ()), held=np.zeros((3, 0), bool),
                     passage_held=np.zeros((2, 0), bool), neighbour_held=np.zeros((2, 0), bool),
-                    heading_held=np.zeros((2, 0), bool), lead_held=np.zeros((2, 0), bool))
+                    heading_held=np.zeros((2, 0), bool), title_held=np.zeros((2, 0), bool), lead_held=np.zeros((2, 0), bool))
     assert np.isfinite(f).all() and f[:, COLUMN["coverage_idf"]].tolist() == [0, 0]
 
 
