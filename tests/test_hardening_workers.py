@@ -55,6 +55,6 @@ def test_votes_at_two_workers_at_once_are_all_kept_and_whole(index_dir, tmp_path
         assert [r["vote"] for r in mine] == list(VOTES) and all(r["message"] == 3 for r in mine)
         assert all("dermatographism" in r["query"].lower() for r in mine)
     print(f"{len(records)} votes from {SESSIONS} visitors at 2 workers; worker RSS {', '.join(f'{m:.0f} MB' for m in rss)}")
-    # Measured ~320 MB each (Gradio ~100 MB, the ONNX session ~130 MB for 90 MB of fp32 weights):
-    # a regression guard, above the 300 MB target, which this does not reach (README).
-    assert max(rss) < 380
+    # Measured 271-273 MB each here (README: `python -m eval bench`); the target is 300 MB,
+    # and this bound leaves a noisy test machine some room.
+    assert max(rss) < 330
