@@ -92,6 +92,14 @@ class Terms:
     def weight(self) -> float:
         return float(self.idf.sum()) or 1.0
 
+    def share(self, held: np.ndarray) -> np.ndarray:
+        """IDF-weighted share of the terms that `held` ([..., terms]) marks; 0 without terms."""
+        return (held @ self.idf) / self.weight if len(self.idf) else np.zeros(held.shape[:-1])
+
+    def rarest_missing(self, held: np.ndarray) -> np.ndarray:
+        """The scaled IDF of the rarest term that `held` ([..., terms]) does not mark; 0 when it marks all."""
+        return np.where(held, 0.0, self.idf).max(axis=-1) if len(self.idf) else np.zeros(held.shape[:-1])
+
 
 def presence(rows: np.ndarray, holders: tuple[np.ndarray, ...]) -> np.ndarray:
     """[len(rows), terms] booleans: does row i hold term j (each holder array sorted)."""
@@ -139,16 +147,16 @@ def window_features(
     bm25 = np.bincount(owner, weights=sentence_bm25, minlength=n)
     window_held = _per_window_any(held, owner, n)
     idf = terms.idf
-    coverage_idf = (window_held @ idf) / terms.weight if len(idf) else np.zeros(n)
+    coverage_idf = terms.share(window_held)
     coverage = window_held.mean(axis=1) if len(idf) else np.zeros(n)
-    passage_coverage = (passage_held @ idf) / terms.weight if len(idf) else np.zeros(n)
-    context_coverage = ((window_held | neighbour_held) @ idf) / terms.weight if len(idf) else np.zeros(n)
-    missing = np.where(window_held, 0.0, idf[None, :]).max(axis=1) if len(idf) else np.zeros(n)
+    passage_coverage = terms.share(passage_held)
+    context_coverage = terms.share(window_held | neighbour_held)
+    missing = terms.rarest_missing(window_held)
     # What a page's words say in context: "bloating and gas", under "Symptoms" on the page titled
     # "Celiac Disease", answers "What are the symptoms of celiac disease?" without naming either.
     scoped = window_held | heading_held | title_held
-    scoped_coverage = (scoped @ idf) / terms.weight if len(idf) else np.zeros(n)
-    scoped_missing = np.where(scoped, 0.0, idf[None, :]).max(axis=1) if len(idf) else np.zeros(n)
+    scoped_coverage = terms.share(scoped)
+    scoped_missing = terms.rarest_missing(scoped)
     rarest = int(np.argmax(idf)) if len(idf) else -1
     window_types = np.bitwise_or.reduceat(types.astype(np.int64), _starts(owner, n)) if n else np.zeros(0, np.int64)
     first_types = types[_starts(owner, n)].astype(np.int64) if n else np.zeros(0, np.int64)
@@ -175,7 +183,7 @@ def window_features(
         "sentence_dense_rank": _per_window_max(_reciprocal(sentence_dense_rank), owner, n),
         "sentence_bm25_rank": _per_window_max(_reciprocal(sentence_bm25_rank), owner, n),
         "heading_cos": heading_cos,
-        "heading_coverage_idf": (heading_held @ idf) / terms.weight if len(idf) else np.zeros(n),
+        "heading_coverage_idf": terms.share(heading_held),
         "scoped_coverage_idf": scoped_coverage,
         "scoped_missing_idf": scoped_missing,
         "untitled": (first_flags & SentenceFlag.UNTITLED) > 0,
@@ -184,7 +192,7 @@ def window_features(
         "definition_subject": (window_types & AnswerType.DEFINITION > 0) & window_held[:, rarest]
         if definition and rarest >= 0
         else np.zeros(n, dtype=bool),
-        "lead_coverage_idf": (lead_held @ idf) / terms.weight if len(idf) else np.zeros(n),
+        "lead_coverage_idf": terms.share(lead_held),
         "definition_lead": (first_types & AnswerType.DEFINITION > 0) & lead_held[:, rarest]
         if definition and rarest >= 0
         else np.zeros(n, dtype=bool),
@@ -228,9 +236,9 @@ def answerability_features(
         "best_sentence_cos": best_sentence_cos,
         "best_passage_cos": best_passage_cos,
         "best_bm25_log": np.log1p(best_bm25),
-        "evidence_coverage_idf": float(evidence_held @ idf) / terms.weight if len(idf) else 0.0,
-        "evidence_missing_idf": float(np.where(evidence_held, 0.0, idf).max()) if len(idf) else 0.0,
-        "unknown_idf": float(unknown @ idf) / terms.weight if len(idf) else 0.0,
+        "evidence_coverage_idf": float(terms.share(evidence_held)),
+        "evidence_missing_idf": float(terms.rarest_missing(evidence_held)),
+        "unknown_idf": float(terms.share(unknown)),
         "unknown_terms": float(unknown.sum()),
         "unknown_names": float((unknown & terms.named).any()) if terms.named is not None and len(idf) else 0.0,
         "known_idf_max": float(idf[~unknown].max()) if (~unknown).any() else 0.0,

@@ -84,18 +84,20 @@ class Index:
     def heading_terms(self) -> dict[str, np.ndarray]:
         """term -> the sorted section ids (of the sentence table) whose own heading holds it, for
         the stemmed terms of every section heading ("" for a section without one)."""
-        from .lexical import tokenize
-
-        headings = [s.heading for a in self.articles.values() if a.duplicate_of is None for s in a.sections]
-        return _rows_by_term(tokenize(headings) if headings else [])
+        return self._section_terms(lambda article, section: section.heading)
 
     @cached_property
     def title_terms(self) -> dict[str, np.ndarray]:
         """term -> the sorted section ids (of the sentence table) whose article's title holds it."""
+        return self._section_terms(lambda article, section: article.title)
+
+    def _section_terms(self, text_of) -> dict[str, np.ndarray]:
+        """term -> the sorted section ids whose `text_of(article, section)` holds it, over the
+        canonical articles' sections in order (the sentence table's section ids)."""
         from .lexical import tokenize
 
-        titles = [a.title for a in self.articles.values() if a.duplicate_of is None for _ in a.sections]
-        return _rows_by_term(tokenize(titles) if titles else [])
+        texts = [text_of(a, s) for a in self.articles.values() if a.duplicate_of is None for s in a.sections]
+        return _rows_by_term(tokenize(texts) if texts else [])
 
     def sentence(self, row: int) -> tuple[Chunk, Sentence]:
         """Sentence `row` (of the sentence vectors and table) and the passage holding it."""
