@@ -81,8 +81,11 @@ _QUESTION_PATTERNS: list[tuple[re.Pattern, AnswerType]] = [
     (re.compile(r"\bwhere\b|\bwhat (?:country|city|place|state|region|part)\b", re.I), AnswerType.PLACE),
     (re.compile(r"\bwhy\b|\bwhat (?:causes|caused|triggers|is the cause|are the causes|leads to)\b|\bhow come\b", re.I),
      AnswerType.CAUSE),
+    # "What is X?" with X a term; not "What is the N of X?" or "What is X used for?", which ask
+    # for a property of X (its symptoms, outlook, use), not what X is.
     (re.compile(
-        r"^\s*(?:what|who)(?:'s| is| are| was| were)\s+(?:an? |the )?[\w\s'’-]{1,60}\??\s*$|\bwhat does\b.*\bmean\b|\bdefin(?:e|ition)\b"
+        r"^\s*(?:what|who)(?:'s| is| are| was| were)\s+(?!.*\b(?:of|for|in|on|at|to|with|between|from|after|during|among|about|by)\b)"
+        r"(?:an? |the )?[\w\s'’-]{1,60}\??\s*$|\bwhat does\b.*\bmean\b|\bdefin(?:e|ition)\b"
         r"|\bwhat is meant by\b",
         re.I,
     ), AnswerType.DEFINITION),

@@ -34,6 +34,17 @@ def test_questions_ask_for_their_type(question, kind):
     assert question_types(question) & kind
 
 
+@pytest.mark.parametrize("question", [
+    "What are the symptoms of shingles?",
+    "What is the outlook for people with gout?",
+    "What is ketamine used for?",
+    "What was the population of the city in 1900?",
+])
+def test_a_question_about_a_property_of_something_is_not_a_definition_question(question):
+    # It asks for the symptoms, the outlook, the use: "Shingles is a viral infection." does not answer it.
+    assert not question_types(question) & AnswerType.DEFINITION
+
+
 def test_yes_no_and_open_questions_ask_for_no_type():
     assert question_types("Is fibromyalgia hereditary?") == AnswerType(0)
     assert question_types("Can a nerve block help fibromyalgia?") == AnswerType(0)
