@@ -30,10 +30,13 @@ How:
    documents do not cover them. Its threshold is chosen for precision on tune and the gold dev
    half: the highest whose false abstention (answerable questions refused) stays within
    MAX_FALSE_ABSTENTION on each.
-5. The gold set's dev half (questions about corpus/, asked of its index; follow-ups resolved as
-   the chatbot resolves them) joins both trainings, each of its questions weighing GOLD_WEIGHT
-   SQuAD questions: Wikipedia has no headings, lists or questions of its own, so only these
-   teach the models what such web pages look like. The gold test half stays untouched.
+5. Web pages join both trainings: the gold set's dev half (questions about corpus/, asked of its
+   index; follow-ups resolved as the chatbot resolves them), each of its questions weighing
+   GOLD_WEIGHT SQuAD questions, and the pages the team wrote for training (WRITTEN_PAGES: patient
+   pages and papers with headings, lists and bylines, and questions on them), each weighing
+   PAGES_WEIGHT: Wikipedia has no headings, lists or questions of its own, so only these teach the
+   models what such pages look like ("What are the symptoms of X?" answered by the first lines
+   under "Symptoms"). The gold test half stays untouched.
 
 >>> result = train(load_qa_set("../shared/datasets/squad2/dev-corpus"), Embedder())
 """
@@ -76,6 +79,10 @@ FALLING = ("missing_idf", "scoped_missing_idf")
 ENSEMBLE = 5
 ABSTENTION_HIDDEN = (16,)
 GOLD_WEIGHT = 20.0
+WRITTEN_PAGES = REPO_ROOT / "eval" / "data" / "qa" / "written-pages"
+PAGES_WEIGHT = 5.0
+# The page-shaped sets of step 5: (index, kind of the asked questions, weight of a question).
+PAGE_SETS = (("corpus", "gold dev", GOLD_WEIGHT), ("pages", "present", PAGES_WEIGHT))
 PENALTIES = tuple(round(0.1 * i, 1) for i in range(0, 21))  # log-odds per extra sentence
 
 
@@ -209,8 +216,22 @@ def answerability_rows(
 
 
 def _fold(item_id: str) -> str:
-    """The gold dev question's fold, "A" or "B", by the hash of its id."""
+    """A page-set question's fold, "A" or "B", by the hash of its id."""
     return "AB"[hashlib.sha256(item_id.encode()).digest()[0] % 2]
+
+
+def _page_rows(asked, half: str | None, rows, *args) -> list[tuple]:
+    """`rows(asked questions, *args, weight)` of each page set (PAGE_SETS), of its fold `half` (None:
+    all of it)."""
+    return [
+        rows([a for a in asked[index, kind] if half is None or _fold(a.item.id) == half], *args, weight)
+        for index, kind, weight in PAGE_SETS
+    ]
+
+
+def _answerability_of(ranker):
+    """`answerability_rows` with `ranker`, called as `_page_rows` calls its rows function."""
+    return lambda asked, penalty, weight: answerability_rows(ranker, asked, penalty, weight)
 
 
 def _without_squad_unanswerable(asked: list[Asked]) -> list[Asked]:
@@ -251,7 +272,7 @@ def collect_questions(
 
     from .cached_encoder import CachedEncoder
     from .indexes import corpus_documents
-    from .qa_data import gold_set
+    from .qa_data import gold_set, load_folder
 
     say = progress or (lambda message: None)
     for split in ("train", "tune"):
@@ -274,10 +295,12 @@ def collect_questions(
         bots[f"{name} holdout"] = _bot(kept, f"train-ranker-{name}-holdout", embedder, encoder)
     corpus_docs, _ = corpus_documents()
     bots["corpus"] = _bot(corpus_docs, "train-ranker-corpus", embedder, encoder)
+    pages = load_folder(WRITTEN_PAGES)
+    bots["pages"] = _bot(read_corpus(pages.corpus)[0], "train-ranker-pages", embedder, encoder)
 
     train_questions = questions(set(train_files))
     gold_dev = gold_set().select("dev")
-    encoder.warm([i.question for i in gold_dev])
+    encoder.warm([i.question for i in gold_dev + list(pages.items)])
     asked: dict[tuple[str, str], list[Asked]] = {}
     plan = [
         ("A", "present", questions(halves["A"]), True),
@@ -291,6 +314,7 @@ def collect_questions(
         ("tune", "absent", _sample([i for i in train_questions if i.kind == "answerable"], absent_per_index, 3), False),
         ("corpus", "absent", _sample([i for i in train_questions if i.kind == "answerable"], absent_per_index, 4), False),
         ("corpus", "gold dev", gold_dev, True),
+        ("pages", "present", list(pages.items), True),
     ]
     for index_name, kind, items, present in plan:
         say(f"asking {len(items)} questions of the {index_name} index ({kind})")
@@ -320,23 +344,24 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
         "train_articles": train_files,
         "tune_articles": sorted(qa.files_of("tune")),
         "gold_dev": {"file": "eval/data/gold.jsonl", "questions": len(gold_dev), "weight": GOLD_WEIGHT},
+        "written_pages": {
+            "folder": os.path.relpath(WRITTEN_PAGES, REPO_ROOT),
+            "questions_sha256": _fingerprint(WRITTEN_PAGES / "questions.jsonl"),
+            "questions": len(asked["pages", "present"]),
+            "weight": PAGES_WEIGHT,
+        },
     }
     common = {"embedding_model": model, "training_data": data, "sklearn": sklearn.__version__, "seed": SEED}
 
     say("training the ranker (and one per half, for the abstention classifier's training rankings)")
-    gold = ranking_rows(asked["corpus", "gold dev"], GOLD_WEIGHT)
-    X, y, weight = _joined(ranking_rows(asked["A", "present"] + asked["B", "present"]), gold)
+    X, y, weight = _joined(ranking_rows(asked["A", "present"] + asked["B", "present"]), *_page_rows(asked, None, ranking_rows))
     ranker = fit_ranker("ranker", X, y, weight, {"features": WINDOW_FEATURES, **common})
-    # One ranker per half, each with its own fold of the gold dev half, so that the abstention
+    # One ranker per half, each with its own fold of the page sets, so that the abstention
     # classifier learns from rankings of questions the ranker scoring them never saw.
-    gold_fold = {a.item.id: _fold(a.item.id) for a in gold_dev}
     by_half = {
         half: fit_ranker(
             f"ranker-{half}",
-            *_joined(
-                ranking_rows(asked[half, "present"]),
-                ranking_rows([a for a in gold_dev if gold_fold[a.item.id] == half], GOLD_WEIGHT),
-            ),
+            *_joined(ranking_rows(asked[half, "present"]), *_page_rows(asked, half, ranking_rows)),
             {"features": WINDOW_FEATURES},
         )
         for half in ("A", "B")
@@ -351,6 +376,7 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
         training_rows=int(len(y)),
         positives=int(y.sum()),
         gold_dev_hit_in_sample=round(top_hits(ranker, asked["corpus", "gold dev"], penalty)[0], 4),
+        written_pages_hit_in_sample=round(top_hits(ranker, asked["pages", "present"], penalty)[0], 4),
     )
 
     say("training the abstention classifier")
@@ -363,13 +389,13 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
         answerability_rows(by_half["A"], asked["A", "absent"], penalty),  # half B's questions
         answerability_rows(by_half["B"], asked["B", "absent"], penalty),
         answerability_rows(ranker, asked["corpus", "absent"], penalty),
-        *(answerability_rows(other[half], [a for a in gold_dev if gold_fold[a.item.id] == half], penalty, GOLD_WEIGHT) for half in ("A", "B")),
+        *(part for half in ("A", "B") for part in _page_rows(asked, half, _answerability_of(other[half]), penalty)),
     ]
     Xa, ya, wa = _joined(*(p[:3] for p in parts))
     abstainer = fit_classifier("abstention", Xa, ya, wa, ABSTENTION_HIDDEN, {"features": ANSWERABILITY_FEATURES, **common})
     Xt, _, _, kinds = answerability_rows(ranker, asked["tune", "present"] + asked["tune", "absent"], penalty)
     Xm, _, _, missing_kinds = answerability_rows(ranker, asked["tune holdout", "missing"], penalty, kind="missing")
-    gold_parts = [answerability_rows(other[half], [a for a in gold_dev if gold_fold[a.item.id] == half], penalty) for half in ("A", "B")]
+    gold_parts = [answerability_rows(other[half], [a for a in gold_dev if _fold(a.item.id) == half], penalty) for half in ("A", "B")]
     Xg, gold_kinds = np.concatenate([part[0] for part in gold_parts]), [kind for part in gold_parts for kind in part[3]]
     threshold, rates = choose_threshold(
         abstainer.probability(np.concatenate([Xt, Xm, Xg])), kinds + missing_kinds + [f"gold {kind}" for kind in gold_kinds]

@@ -1,22 +1,22 @@
-"""Fill in `spans` of questions.jsonl from `answers` (first occurrence of each answer in its file)
-and check them; answers found more than once are reported so the first place can be confirmed.
+"""Fill in `spans` of a written quote-QA set's questions.jsonl from `answers` (first occurrence of
+each answer in its file) and check them; answers found more than once are reported so the first
+place can be confirmed.
 
-    python eval/data/qa/health-pages/make_spans.py
+    python eval/data/qa/make_spans.py eval/data/qa/health-pages
 """
 
 import json
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).parent
 
 
-def main() -> int:
-    path = HERE / "questions.jsonl"
+def main(folder: Path) -> int:
+    path = folder / "questions.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     problems = 0
     for row in rows:
-        text = (HERE / "corpus" / row["file"]).read_bytes().decode("utf-8")
+        text = (folder / "corpus" / row["file"]).read_bytes().decode("utf-8")
         row["spans"] = []
         for answer in row["answers"]:
             start = text.find(answer)
@@ -31,10 +31,12 @@ def main() -> int:
         return 1  # questions.jsonl is left as it was
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
-        text = (HERE / "corpus" / row["file"]).read_bytes().decode("utf-8")
+        text = (folder / "corpus" / row["file"]).read_bytes().decode("utf-8")
         assert all(text[s:e] == a for a, (s, e) in zip(row["answers"], row["spans"], strict=True)), row["id"]
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if len(sys.argv) != 2:
+        sys.exit(f"usage: python {sys.argv[0]} FOLDER (with corpus/ and questions.jsonl)")
+    sys.exit(main(Path(sys.argv[1])))

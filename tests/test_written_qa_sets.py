@@ -1,0 +1,50 @@
+"""The quote-QA sets the team wrote, without a model: `health-pages` (a development check, never
+trained on) and `written-pages` (training pages for `python -m eval train-ranker`). Their spans
+must be where their answers are, and the training pages must not leak into the check."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from eval.qa_data import load_folder
+
+QA_DIR = Path(__file__).resolve().parents[1] / "eval" / "data" / "qa"
+SETS = ("health-pages", "written-pages")
+RUN = 12  # words: a shared run this long would be copied text, not stock wording ("the primary outcomes were the sensitivity and specificity")
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_answer_is_its_span_in_its_file(name):
+    folder = QA_DIR / name
+    rows = [json.loads(line) for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows
+    assert len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        text = (folder / "corpus" / row["file"]).read_bytes().decode("utf-8")
+        assert row["kind"] in ("answerable", "unanswerable"), row["id"]
+        assert bool(row["answers"]) == (row["kind"] == "answerable"), row["id"]
+        assert len(row["spans"]) == len(row["answers"]), row["id"]
+        for answer, (start, end) in zip(row["answers"], row["spans"], strict=True):
+            assert text[start:end] == answer, row["id"]
+    assert len(load_folder(folder).items) == len(rows)  # and the eval reads it as written
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+def test_the_training_pages_share_no_subject_and_no_text_with_the_development_check():
+    check, training = (QA_DIR / name / "corpus" for name in SETS)
+    check_subjects = {p.stem for p in check.glob("*.txt")}
+    training_subjects = {p.stem.split("_", 1)[1] for p in training.glob("*.txt")}
+    assert not check_subjects & training_subjects
+    check_runs = set().union(*(_runs(p.read_text(encoding="utf-8")) for p in check.glob("*.txt")))
+    check_runs |= set().union(*(_runs(json.loads(line)["question"]) for line in (QA_DIR / "health-pages" / "questions.jsonl").open()))
+    for page in training.glob("*.txt"):
+        shared = _runs(page.read_text(encoding="utf-8")) & check_runs
+        assert not shared, (page.name, sorted(" ".join(run) for run in shared)[:3])
