@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 
-
 def main(folder: Path) -> int:
     path = folder / "questions.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
