@@ -220,18 +220,12 @@ def _fold(item_id: str) -> str:
     return "AB"[hashlib.sha256(item_id.encode()).digest()[0] % 2]
 
 
-def _page_rows(asked, half: str | None, rows, *args) -> list[tuple]:
-    """`rows(asked questions, *args, weight)` of each page set (PAGE_SETS), of its fold `half` (None:
-    all of it)."""
+def _page_sets(asked, half: str | None = None) -> list[tuple[list[Asked], float]]:
+    """(asked questions, weight of one) of each page set (PAGE_SETS), of its fold `half` (None: all)."""
     return [
-        rows([a for a in asked[index, kind] if half is None or _fold(a.item.id) == half], *args, weight)
+        ([a for a in asked[index, kind] if half is None or _fold(a.item.id) == half], weight)
         for index, kind, weight in PAGE_SETS
     ]
-
-
-def _answerability_of(ranker):
-    """`answerability_rows` with `ranker`, called as `_page_rows` calls its rows function."""
-    return lambda asked, penalty, weight: answerability_rows(ranker, asked, penalty, weight)
 
 
 def _without_squad_unanswerable(asked: list[Asked]) -> list[Asked]:
@@ -354,14 +348,14 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
     common = {"embedding_model": model, "training_data": data, "sklearn": sklearn.__version__, "seed": SEED}
 
     say("training the ranker (and one per half, for the abstention classifier's training rankings)")
-    X, y, weight = _joined(ranking_rows(asked["A", "present"] + asked["B", "present"]), *_page_rows(asked, None, ranking_rows))
+    X, y, weight = _joined(ranking_rows(asked["A", "present"] + asked["B", "present"]), *(ranking_rows(q, w) for q, w in _page_sets(asked)))
     ranker = fit_ranker("ranker", X, y, weight, {"features": WINDOW_FEATURES, **common})
     # One ranker per half, each with its own fold of the page sets, so that the abstention
     # classifier learns from rankings of questions the ranker scoring them never saw.
     by_half = {
         half: fit_ranker(
             f"ranker-{half}",
-            *_joined(ranking_rows(asked[half, "present"]), *_page_rows(asked, half, ranking_rows)),
+            *_joined(ranking_rows(asked[half, "present"]), *(ranking_rows(q, w) for q, w in _page_sets(asked, half))),
             {"features": WINDOW_FEATURES},
         )
         for half in ("A", "B")
@@ -389,7 +383,7 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
         answerability_rows(by_half["A"], asked["A", "absent"], penalty),  # half B's questions
         answerability_rows(by_half["B"], asked["B", "absent"], penalty),
         answerability_rows(ranker, asked["corpus", "absent"], penalty),
-        *(part for half in ("A", "B") for part in _page_rows(asked, half, _answerability_of(other[half]), penalty)),
+        *(answerability_rows(other[half], q, penalty, w) for half in ("A", "B") for q, w in _page_sets(asked, half)),
     ]
     Xa, ya, wa = _joined(*(p[:3] for p in parts))
     abstainer = fit_classifier("abstention", Xa, ya, wa, ABSTENTION_HIDDEN, {"features": ANSWERABILITY_FEATURES, **common})
