@@ -27,9 +27,9 @@ How:
    SQuAD's unanswerable questions stay out of its training:
    they were written from their paragraph's own words, so they teach that a question term the
    documents never use means nothing, when for real questions it is the clearest sign that the
-   documents do not cover them. Its threshold is chosen for precision on tune and the gold dev
-   half: the highest whose false abstention (answerable questions refused) stays within
-   MAX_FALSE_ABSTENTION on each.
+   documents do not cover them. Its threshold is chosen for precision on tune, the gold dev
+   half and the tune pages (TUNE_PAGES, which no model trains on): the highest whose false
+   abstention (answerable questions refused) stays within MAX_FALSE_ABSTENTION on each.
 5. Web pages join both trainings: the gold set's dev half (questions about corpus/, asked of its
    index; follow-ups resolved as the chatbot resolves them), each of its questions weighing
    GOLD_WEIGHT SQuAD questions, and the pages the team wrote for training (WRITTEN_PAGES: patient
@@ -61,7 +61,7 @@ from .training_data import Asked, collect, holdout
 SEED = 13
 ABSENT_PER_INDEX = 1500  # absent-subject probes asked of each index
 LENGTH_TOLERANCE = 0.01  # top-quote hit@1 the length penalty may cost on tune
-MAX_FALSE_ABSTENTION = 0.04  # answerable questions the abstention threshold may refuse (tune, gold dev)
+MAX_FALSE_ABSTENTION = 0.04  # answerable questions the abstention threshold may refuse (tune, gold dev, tune pages)
 # The ranker: gradient-boosted trees, shallow enough to score ~100 windows in about a millisecond.
 RANKER_TREES = {"max_iter": 200, "learning_rate": 0.1, "max_depth": 6, "max_leaf_nodes": 31, "min_samples_leaf": 100}
 # Its score may only rise with these (evidence that a window answers) and only fall with
@@ -80,6 +80,9 @@ ENSEMBLE = 5
 ABSTENTION_HIDDEN = (16,)
 GOLD_WEIGHT = 20.0
 WRITTEN_PAGES = REPO_ROOT / "eval" / "data" / "qa" / "written-pages"
+# Pages written apart from those, by other hands, that no model trains on: only the abstention
+# threshold's false-abstention bound is checked on them (step 4), as on the SQuAD tune articles.
+TUNE_PAGES = REPO_ROOT / "eval" / "data" / "qa" / "tune-pages"
 PAGES_WEIGHT = 5.0
 # The page-shaped sets of step 5: (index, kind of the asked questions, weight of a question).
 PAGE_SETS = (("corpus", "gold dev", GOLD_WEIGHT), ("pages", "present", PAGES_WEIGHT))
@@ -232,14 +235,14 @@ def _without_squad_unanswerable(asked: list[Asked]) -> list[Asked]:
     return [a for a in asked if a.item.kind == "answerable"]
 
 
-ANSWERABLE_KINDS = ("answerable", "gold answerable")  # each kept within MAX_FALSE_ABSTENTION
-REFUSAL_KINDS = (*ANSWERABLE_KINDS, "unanswerable", "gold unanswerable", "missing", "absent")
+ANSWERABLE_KINDS = ("answerable", "gold answerable", "pages answerable")  # each kept within MAX_FALSE_ABSTENTION
+REFUSAL_KINDS = (*ANSWERABLE_KINDS, "unanswerable", "gold unanswerable", "pages unanswerable", "missing", "absent")
 
 
 def choose_threshold(probabilities: np.ndarray, kinds: list[str]) -> tuple[float, dict]:
     """The highest threshold whose false abstention is at most MAX_FALSE_ABSTENTION on each group
-    of answerable questions (SQuAD tune articles; the gold dev half, whose web-page questions are
-    paraphrased and so easier to refuse wrongly), and the refusal rates it gives."""
+    of answerable questions (SQuAD tune articles; the gold dev half and the tune pages, whose
+    questions are paraphrased and so easier to refuse wrongly), and the refusal rates it gives."""
     kinds_array = np.array(kinds)
     groups = [probabilities[kinds_array == kind] for kind in ANSWERABLE_KINDS if (kinds_array == kind).any()]
     candidates = np.unique(np.round(probabilities, 4))
@@ -291,10 +294,12 @@ def collect_questions(
     bots["corpus"] = _bot(corpus_docs, "train-ranker-corpus", embedder, encoder)
     pages = load_folder(WRITTEN_PAGES)
     bots["pages"] = _bot(read_corpus(pages.corpus)[0], "train-ranker-pages", embedder, encoder)
+    tune_pages = load_folder(TUNE_PAGES)
+    bots["tune pages"] = _bot(read_corpus(tune_pages.corpus)[0], "train-ranker-tune-pages", embedder, encoder)
 
     train_questions = questions(set(train_files))
     gold_dev = gold_set().select("dev")
-    encoder.warm([i.question for i in gold_dev + list(pages.items)])
+    encoder.warm([i.question for i in gold_dev + list(pages.items) + list(tune_pages.items)])
     asked: dict[tuple[str, str], list[Asked]] = {}
     plan = [
         ("A", "present", questions(halves["A"]), True),
@@ -309,6 +314,7 @@ def collect_questions(
         ("corpus", "absent", _sample([i for i in train_questions if i.kind == "answerable"], absent_per_index, 4), False),
         ("corpus", "gold dev", gold_dev, True),
         ("pages", "present", list(pages.items), True),
+        ("tune pages", "present", list(tune_pages.items), True),
     ]
     for index_name, kind, items, present in plan:
         say(f"asking {len(items)} questions of the {index_name} index ({kind})")
@@ -343,6 +349,12 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
             "questions_sha256": _fingerprint(WRITTEN_PAGES / "questions.jsonl"),
             "questions": len(asked["pages", "present"]),
             "weight": PAGES_WEIGHT,
+        },
+        "tune_pages": {
+            "folder": os.path.relpath(TUNE_PAGES, REPO_ROOT),
+            "questions_sha256": _fingerprint(TUNE_PAGES / "questions.jsonl"),
+            "questions": len(asked["tune pages", "present"]),
+            "use": "abstention threshold only",
         },
     }
     common = {"embedding_model": model, "training_data": data, "sklearn": sklearn.__version__, "seed": SEED}
@@ -391,8 +403,10 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
     Xm, _, _, missing_kinds = answerability_rows(ranker, asked["tune holdout", "missing"], penalty, kind="missing")
     gold_parts = [answerability_rows(other[half], [a for a in gold_dev if _fold(a.item.id) == half], penalty) for half in ("A", "B")]
     Xg, gold_kinds = np.concatenate([part[0] for part in gold_parts]), [kind for part in gold_parts for kind in part[3]]
+    Xp, _, _, page_kinds = answerability_rows(ranker, asked["tune pages", "present"], penalty)
     threshold, rates = choose_threshold(
-        abstainer.probability(np.concatenate([Xt, Xm, Xg])), kinds + missing_kinds + [f"gold {kind}" for kind in gold_kinds]
+        abstainer.probability(np.concatenate([Xt, Xm, Xg, Xp])),
+        kinds + missing_kinds + [f"gold {kind}" for kind in gold_kinds] + [f"pages {kind}" for kind in page_kinds],
     )
     abstainer.meta.update(threshold=threshold, max_false_abstention=MAX_FALSE_ABSTENTION, tune=rates, training_rows=int(len(ya)))
     report = {
@@ -422,8 +436,8 @@ Questions asked:
 {r['tune']['hit@1']} with a length penalty of {r['length_penalty']} log-odds per extra sentence
 ({r['tune']['hit@1_without_penalty']} without it; {r['tune']['mean_sentences']} sentences per top quote).
 
-**Abstention** ({a['training_rows']:,} questions): threshold {a['threshold']} (false abstention on tune at most
-{a['max_false_abstention']} on tune and on the gold dev half); it refuses: {', '.join(f'{k} {v}' for k, v in a['tune'].items())}.
+**Abstention** ({a['training_rows']:,} questions): threshold {a['threshold']} (false abstention at most
+{a['max_false_abstention']} on tune, on the gold dev half and on the tune pages); it refuses: {', '.join(f'{k} {v}' for k, v in a['tune'].items())}.
 """
 
 

@@ -1,6 +1,7 @@
 """The quote-QA sets the team wrote, without a model: `health-pages` (a development check, never
-trained on) and `written-pages` (training pages for `python -m eval train-ranker`). Their spans
-must be where their answers are, and the training pages must not leak into the check."""
+trained on), `written-pages` (training pages for `python -m eval train-ranker`) and `tune-pages`
+(where it checks the abstention threshold). Their spans must be where their answers are, and
+neither the training nor the tune pages may leak into the check."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from eval.qa_data import load_folder
 
 QA_DIR = Path(__file__).resolve().parents[1] / "eval" / "data" / "qa"
-SETS = ("health-pages", "written-pages")
+SETS = ("health-pages", "written-pages", "tune-pages")
 RUN = 12  # words: a shared run this long would be copied text, not stock wording ("the primary outcomes were the sensitivity and specificity")
 
 
@@ -38,8 +39,9 @@ def _runs(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
 
 
-def test_the_training_pages_share_no_subject_and_no_text_with_the_development_check():
-    check, training = (QA_DIR / name / "corpus" for name in SETS)
+@pytest.mark.parametrize("name", ["written-pages", "tune-pages"])
+def test_the_pages_used_in_training_share_no_subject_and_no_text_with_the_development_check(name):
+    check, training = QA_DIR / "health-pages" / "corpus", QA_DIR / name / "corpus"
     check_subjects = {p.stem for p in check.glob("*.txt")}
     training_subjects = {p.stem.split("_", 1)[1] for p in training.glob("*.txt")}
     assert not check_subjects & training_subjects
