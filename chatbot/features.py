@@ -62,6 +62,8 @@ ANSWERABILITY_FEATURES = (
     "top_cos",
     "top_coverage_idf",
     "top_missing_idf",
+    "top_scoped_coverage_idf",  # what the best quote holds with its heading and its article's title
+    "top_scoped_missing_idf",
     "top_type_match",
     "type_asked",
     "best_sentence_cos",  # the best sentence cosine anywhere in the index
@@ -231,6 +233,8 @@ def answerability_features(
         "top_cos": top[column["cos"]],
         "top_coverage_idf": top[column["coverage_idf"]],
         "top_missing_idf": top[column["missing_idf"]],
+        "top_scoped_coverage_idf": top[column["scoped_coverage_idf"]],
+        "top_scoped_missing_idf": top[column["scoped_missing_idf"]],
         "top_type_match": top[column["type_match"]],
         "type_asked": top[column["type_asked"]],
         "best_sentence_cos": best_sentence_cos,

@@ -121,6 +121,21 @@ def test_answerability_reads_the_best_window_and_what_no_evidence_holds():
     assert v["evidence_missing_idf"] == pytest.approx(0.9) and v["unknown_idf"] == pytest.approx(0.9 / 1.3)
 
 
+def test_answerability_sees_whether_the_best_windows_article_or_section_is_about_the_question():
+    # Window 1, the best scored, holds "ketamine" but not the rarer "discovery", neither itself nor in
+    # its heading or its article's title (a subject met only in passing, as absent-subject questions are).
+    features = two_windows(held=np.array([[False, True], [False, False], [True, False]]),
+                           heading_held=np.zeros((2, 2), bool), title_held=np.zeros((2, 2), bool))
+    assert features[:, COLUMN["scoped_coverage_idf"]].tolist() == pytest.approx([0.8 / 1.2, 0.4 / 1.2])
+    v = dict(zip(ANSWERABILITY_FEATURES, answerability_features(
+        scores=np.array([-1.0, 2.0]), features=features, best_sentence_cos=0.6, best_passage_cos=0.5, best_bm25=3.0,
+        evidence_held=np.array([True, True]), terms=Terms(("ketamin", "discov"), np.array([0.4, 0.8]), (), ()),
+        unknown=np.array([False, False]),
+    ), strict=True))
+    assert v["top_scoped_coverage_idf"] == pytest.approx(0.4 / 1.2)
+    assert v["top_scoped_missing_idf"] == features[1, COLUMN["scoped_missing_idf"]] > 0
+
+
 def test_the_length_penalty_prefers_the_shorter_of_two_equal_windows():
     features = two_windows()
     scores = penalised(np.array([1.0, 1.0]), features, 0.3)
