@@ -44,6 +44,7 @@ class Evidence:
     best_bm25: float
     evidence_held: np.ndarray  # [terms]: held by one of the best passages
     unknown: np.ndarray  # [terms]: used nowhere in the corpus
+    article_focus: np.ndarray  # [windows, terms]: share of the window's article's passages holding the term
 
     def answerability(self, scores: np.ndarray) -> np.ndarray:
         """The abstention classifier's input, once the ranker has scored the windows."""
@@ -56,6 +57,7 @@ class Evidence:
             evidence_held=self.evidence_held,
             terms=self.terms,
             unknown=self.unknown,
+            article_focus=self.article_focus,
         )
 
 
@@ -118,6 +120,18 @@ def passage_hits(
     dense = index.passages.dense(vector, settings.candidates) if settings.mode != "bm25" else {}
     lexical = index.passages.lexical(tokens, settings.candidates) if settings.mode != "dense" else {}
     return fuse(dense, lexical, settings), dense, lexical
+
+
+def article_focus(passage_articles: np.ndarray, passage_rows: tuple[np.ndarray, ...]) -> np.ndarray:
+    """[articles, terms]: the share of each article's passages that hold each term.
+
+    >>> article_focus(np.array([0, 0, 1]), (np.array([0, 2]),)).tolist()
+    [[0.5], [1.0]]
+    """
+    articles = int(passage_articles.max()) + 1 if len(passage_articles) else 0
+    sizes = np.bincount(passage_articles, minlength=articles).astype(np.float64)
+    columns = [np.bincount(passage_articles[rows], minlength=articles) / np.maximum(sizes, 1) for rows in passage_rows]
+    return np.stack(columns, axis=1) if columns else np.zeros((articles, 0))
 
 
 def gather(index: Index, windows: WindowSet, query: str, vector: np.ndarray, settings: AnswerSettings) -> Evidence:
@@ -188,4 +202,5 @@ def gather(index: Index, windows: WindowSet, query: str, vector: np.ndarray, set
         best_bm25=float(sentence_bm25_all.max()) if len(sentence_bm25_all) else 0.0,
         evidence_held=presence(top_chunks, terms.passage_rows).any(axis=0),
         unknown=np.array([len(r) == 0 for r in terms.passage_rows], dtype=bool),
+        article_focus=article_focus(index.passage_articles, terms.passage_rows)[index.passage_articles[chunks]],
     )

@@ -64,6 +64,8 @@ ANSWERABILITY_FEATURES = (
     "top_missing_idf",
     "top_scoped_coverage_idf",  # what the best quote holds with its heading and its article's title
     "top_scoped_missing_idf",
+    "top_article_focus_idf",  # IDF-weighted mean share of the best quote's article's passages holding each term
+    "top_article_rarest_focus",  # that share for the question's rarest term the corpus uses
     "top_type_match",
     "type_asked",
     "best_sentence_cos",  # the best sentence cosine anywhere in the index
@@ -221,12 +223,16 @@ def answerability_features(
     evidence_held: np.ndarray,  # [terms] does any of the best passages hold the term
     terms: Terms,
     unknown: np.ndarray,  # [terms] the corpus never uses the term
+    article_focus: np.ndarray,  # [candidates, terms] share of each candidate's article's passages holding the term
 ) -> np.ndarray:
-    """[len(ANSWERABILITY_FEATURES)]: how well the best evidence answers the question."""
+    """[len(ANSWERABILITY_FEATURES)]: how well the best evidence answers the question. A subject
+    the best quote's article names in passing, not throughout (a page on celiac disease asked
+    about osteoporosis), is a sign the documents are not about it."""
     column = {name: i for i, name in enumerate(WINDOW_FEATURES)}
     order = np.argsort(-scores) if len(scores) else np.zeros(0, dtype=int)
     top = features[order[0]] if len(order) else np.zeros(len(WINDOW_FEATURES), dtype=np.float32)
     idf = terms.idf
+    focus = article_focus[order[0]] if len(order) else np.zeros(len(idf))
     values = {
         "top_score": float(scores[order[0]]) if len(order) else -10.0,
         "second_gap": float(scores[order[0]] - scores[order[1]]) if len(order) > 1 else 0.0,
@@ -235,6 +241,8 @@ def answerability_features(
         "top_missing_idf": top[column["missing_idf"]],
         "top_scoped_coverage_idf": top[column["scoped_coverage_idf"]],
         "top_scoped_missing_idf": top[column["scoped_missing_idf"]],
+        "top_article_focus_idf": float(terms.share(focus)) if len(idf) else 0.0,
+        "top_article_rarest_focus": float(focus[np.argmax(np.where(unknown, -1.0, idf))]) if (~unknown).any() else 0.0,
         "top_type_match": top[column["type_match"]],
         "type_asked": top[column["type_asked"]],
         "best_sentence_cos": best_sentence_cos,

@@ -99,6 +99,12 @@ class Index:
         texts = [text_of(a, s) for a in self.articles.values() if a.duplicate_of is None for s in a.sections]
         return _rows_by_term(tokenize(texts) if texts else [])
 
+    @cached_property
+    def passage_articles(self) -> np.ndarray:
+        """[passages] the number of each passage's article (0.. in order of first passage)."""
+        numbers: dict[str, int] = {}
+        return np.array([numbers.setdefault(c.article_id, len(numbers)) for c in self.chunks], dtype=np.int64)
+
     def sentence(self, row: int) -> tuple[Chunk, Sentence]:
         """Sentence `row` (of the sentence vectors and table) and the passage holding it."""
         passage = int(self.sentence_table.chunk[row])

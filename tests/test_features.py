@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from chatbot.evidence import article_focus
 from chatbot.features import (
     ANSWERABILITY_FEATURES,
     WINDOW_FEATURES,
@@ -114,26 +115,32 @@ def test_answerability_reads_the_best_window_and_what_no_evidence_holds():
     values = answerability_features(
         scores=np.array([-1.0, 2.0]), features=features, best_sentence_cos=0.6, best_passage_cos=0.5, best_bm25=3.0,
         evidence_held=np.array([True, False]), terms=terms, unknown=np.array([False, True]),
+        article_focus=np.array([[1.0, 0.0], [0.25, 0.0]]),
     )
     v = dict(zip(ANSWERABILITY_FEATURES, values, strict=True))
     assert v["top_score"] == 2.0 and v["second_gap"] == 3.0
     assert v["top_cos"] == pytest.approx(0.6)  # window 1 is the best
     assert v["evidence_missing_idf"] == pytest.approx(0.9) and v["unknown_idf"] == pytest.approx(0.9 / 1.3)
+    # the best window's article: a quarter of its passages hold "ketamine", the one term the corpus uses
+    assert v["top_article_focus_idf"] == pytest.approx(0.25 * 0.4 / 1.3) and v["top_article_rarest_focus"] == 0.25
 
 
 def test_answerability_sees_whether_the_best_windows_article_or_section_is_about_the_question():
     # Window 1, the best scored, holds "ketamine" but not the rarer "discovery", neither itself nor in
-    # its heading or its article's title (a subject met only in passing, as absent-subject questions are).
+    # its heading or its article's title, and its article names "discovery" in one passage in ten (a
+    # subject met only in passing, as absent-subject questions are).
     features = two_windows(held=np.array([[False, True], [False, False], [True, False]]),
                            heading_held=np.zeros((2, 2), bool), title_held=np.zeros((2, 2), bool))
     assert features[:, COLUMN["scoped_coverage_idf"]].tolist() == pytest.approx([0.8 / 1.2, 0.4 / 1.2])
     v = dict(zip(ANSWERABILITY_FEATURES, answerability_features(
         scores=np.array([-1.0, 2.0]), features=features, best_sentence_cos=0.6, best_passage_cos=0.5, best_bm25=3.0,
         evidence_held=np.array([True, True]), terms=Terms(("ketamin", "discov"), np.array([0.4, 0.8]), (), ()),
-        unknown=np.array([False, False]),
+        unknown=np.array([False, False]), article_focus=np.array([[0.5, 1.0], [0.5, 0.1]]),
     ), strict=True))
     assert v["top_scoped_coverage_idf"] == pytest.approx(0.4 / 1.2)
     assert v["top_scoped_missing_idf"] == features[1, COLUMN["scoped_missing_idf"]] > 0
+    # and its article names "discovery" in one passage in ten: in passing
+    assert v["top_article_rarest_focus"] == pytest.approx(0.1)
 
 
 def test_the_length_penalty_prefers_the_shorter_of_two_equal_windows():
@@ -173,3 +180,9 @@ def test_a_model_file_round_trips_and_refuses_other_features(tmp_path):
     (tmp_path / "ranker.npz").write_bytes(b"damaged")
     with pytest.raises(ModelFileError, match="cannot be read"):
         Classifier.load("ranker", tmp_path)
+
+
+def test_article_focus_is_the_share_of_each_articles_passages_that_hold_each_term():
+    # passages 0-2 belong to article 0, passage 3 to article 1; term 0 is in passages 0 and 3, term 1 nowhere
+    focus = article_focus(np.array([0, 0, 0, 1]), (np.array([0, 3]), np.array([], dtype=np.int64)))
+    assert np.allclose(focus, [[1 / 3, 0.0], [1.0, 0.0]])
