@@ -264,7 +264,7 @@ def refusal_rates(probabilities: np.ndarray, kinds: np.ndarray, threshold: float
 def collect_questions(
     qa: QASet, embedder: Embedder, progress=None, absent_per_index: int = ABSENT_PER_INDEX
 ) -> dict[tuple[str, str], list[Asked]]:
-    """Every question asked of its index, as steps 1, 2 and 5 describe: {(index, kind): asked}."""
+    """Every question asked of its index, as steps 1, 2, 4 (the tune pages) and 5 describe: {(index, kind): asked}."""
     from indexer.reading import read_corpus
 
     from .cached_encoder import CachedEncoder
