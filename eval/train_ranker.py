@@ -83,7 +83,7 @@ WRITTEN_PAGES = REPO_ROOT / "eval" / "data" / "qa" / "written-pages"
 # Pages written apart from those, by other hands, that no model trains on: only the abstention
 # threshold's false-abstention bound is checked on them (step 4), as on the SQuAD tune articles.
 TUNE_PAGES = REPO_ROOT / "eval" / "data" / "qa" / "tune-pages"
-PAGES_WEIGHT = 10.0
+PAGES_WEIGHT = 5.0
 # The page-shaped sets of step 5: (index, kind of the asked questions, weight of a question).
 PAGE_SETS = (("corpus", "gold dev", GOLD_WEIGHT), ("pages", "present", PAGES_WEIGHT))
 PENALTIES = tuple(round(0.1 * i, 1) for i in range(0, 21))  # log-odds per extra sentence
