@@ -231,6 +231,17 @@ def _page_sets(asked, half: str | None = None) -> list[tuple[list[Asked], float]
     ]
 
 
+def _written_set(folder: Path, asked: list[Asked], **use) -> dict:
+    """What the models record of a page set the team wrote: where it is, which version, how many
+    questions, and how it was used."""
+    return {
+        "folder": os.path.relpath(folder, REPO_ROOT),
+        "questions_sha256": _fingerprint(folder / "questions.jsonl"),
+        "questions": len(asked),
+        **use,
+    }
+
+
 def _without_squad_unanswerable(asked: list[Asked]) -> list[Asked]:
     return [a for a in asked if a.item.kind == "answerable"]
 
@@ -344,18 +355,8 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
         "train_articles": train_files,
         "tune_articles": sorted(qa.files_of("tune")),
         "gold_dev": {"file": "eval/data/gold.jsonl", "questions": len(gold_dev), "weight": GOLD_WEIGHT},
-        "written_pages": {
-            "folder": os.path.relpath(WRITTEN_PAGES, REPO_ROOT),
-            "questions_sha256": _fingerprint(WRITTEN_PAGES / "questions.jsonl"),
-            "questions": len(asked["pages", "present"]),
-            "weight": PAGES_WEIGHT,
-        },
-        "tune_pages": {
-            "folder": os.path.relpath(TUNE_PAGES, REPO_ROOT),
-            "questions_sha256": _fingerprint(TUNE_PAGES / "questions.jsonl"),
-            "questions": len(asked["tune pages", "present"]),
-            "use": "abstention threshold only",
-        },
+        "written_pages": _written_set(WRITTEN_PAGES, asked["pages", "present"], weight=PAGES_WEIGHT),
+        "tune_pages": _written_set(TUNE_PAGES, asked["tune pages", "present"], use="abstention threshold only"),
     }
     common = {"embedding_model": model, "training_data": data, "sklearn": sklearn.__version__, "seed": SEED}
 
