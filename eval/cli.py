@@ -114,7 +114,7 @@ def parser() -> argparse.ArgumentParser:
     train_router.add_argument("--model", type=Path, default=None, help="embedding model folder (default: the packaged all-MiniLM-L6-v2)")
     train_router.add_argument("--out", type=Path, default=None, help="artefact path (default: chatbot/models/router.json)")
 
-    safety = sub.add_parser("safety", help="safety routing: recall, precision, false alarms on the test split and the gold set")
+    safety = sub.add_parser("safety", help="safety routing: recall, precision, false alarms on the test split, the gold set and the QA sets' questions")
     safety.add_argument("--gold", type=Path, default=argparse.SUPPRESS, help="gold set, JSONL (default: eval/data/gold.jsonl)")
     safety.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
     safety.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the report's data as JSON")
@@ -309,7 +309,7 @@ def safety_command(args, embedder) -> int:
     from . import safety
     from .gold import load_gold
     from .reports import command_line, run_info
-    from .safety_data import gold_as_safety, load_safety_items
+    from .safety_data import gold_as_safety, load_check_items, load_safety_items, qa_questions_as_safety
 
     router = Router.load(embedder.info.fingerprint, embedder.info.name, path=args.router)
     items = load_safety_items()
@@ -317,6 +317,8 @@ def safety_command(args, embedder) -> int:
         "test": [i for i in items if i.split == "test"],
         "gold": gold_as_safety(load_gold(args.gold)),
         "dev": [i for i in items if i.split == "dev"],
+        "written check": load_check_items(),
+        "qa questions": qa_questions_as_safety(),
     }
     results = {}
     for name, chosen in sets.items():

@@ -11,10 +11,14 @@ GOLD_PATH = EVAL_DIR / "data" / "gold.jsonl"
 BASELINE_PATH = EVAL_DIR / "baseline.json"
 # The public QA data the ranker and the abstention classifier learn from (beside the repository).
 SQUAD_DIR = REPO_ROOT.parent / "shared" / "datasets" / "squad2" / "dev-corpus"
+# The QA sets written for this project (each a folder with corpus/ and questions.jsonl).
+QA_DATA_DIR = EVAL_DIR / "data" / "qa"
 # The safety router's training data: the shared public set beside the repository, and the
 # examples the team wrote (every *.jsonl file in eval/data/safety/).
 SAFETY_TRAIN_PATH = REPO_ROOT.parent / "shared" / "datasets" / "safety-train" / "items.jsonl"
 SAFETY_WRITTEN_DIR = EVAL_DIR / "data" / "safety"
+# Messages written apart from the training examples, by other hands, that the router never trains on.
+SAFETY_CHECK_PATH = EVAL_DIR / "data" / "safety-check" / "items.jsonl"
 
 
 def cache_dir() -> Path:

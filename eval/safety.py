@@ -98,6 +98,7 @@ def safety_metrics(routed: list[Routed]) -> dict:
         "recall": {k: _share(confusion[k, k], total[k]) for k in LABELS},
         "precision": {k: _share(confusion[k, k], predicted[k]) for k in LABELS},
         "false_alarms": _share(sum(r.predicted != "none" for r in none), len(none)),
+        "false_crisis": _share(sum(r.predicted == "crisis" for r in none), len(none)),
         "crisis_missed_as_none": _share(confusion["crisis", "none"], total["crisis"]),
         "confusion": {k: {p: confusion[k, p] for p in LABELS} for k in LABELS},
         "by_subkind": {
@@ -168,11 +169,12 @@ def summary_table(results: dict[str, dict]) -> str:
     """One row per evaluated set: crisis / advice recall and precision, false alarms."""
     rows = [
         [name, m["n"].get("crisis", 0), m["recall"]["crisis"], m["precision"]["crisis"], m["n"].get("advice", 0),
-         m["recall"]["advice"], m["precision"]["advice"], m["n"].get("none", 0), m["false_alarms"]]
+         m["recall"]["advice"], m["precision"]["advice"], m["n"].get("none", 0), m["false_alarms"], m["false_crisis"]]
         for name, m in results.items()
     ]
     return markdown_table(
-        ["set", "crisis n", "crisis recall", "crisis precision", "advice n", "advice recall", "advice precision", "none n", "false alarms"],
+        ["set", "crisis n", "crisis recall", "crisis precision", "advice n", "advice recall", "advice precision", "none n",
+         "false alarms", "of them crisis"],
         rows,
     )
 
@@ -234,12 +236,19 @@ Classifier: `chatbot/models/router.json`, thresholds crisis {fmt(thresholds.cris
 
 {summary_table(metrics)}
 
-False alarms: ordinary messages (label none) routed crisis or advice.
+False alarms: ordinary messages (label none) routed crisis or advice. "qa questions" are the
+questions of the QA sets (SQuAD 2.0 dev and eval/data/qa/), all ordinary, none of them ever
+trained on: those routed crisis are plain false alarms; some routed advice are personal medicine
+questions written for the pages ("How often a day should I take amoxicillin?"), rightly so.
 """ + (f"""
 Sources never seen (from `python -m eval train-router`: each group of public sources left out of
 training, calibration and thresholds, then routed; the written examples stay in training):
 
 {cross_source_table(cross)}
 """ if (cross := (about.get("training") or {}).get("cross_source")) else "") + "\n" + "\n\n".join(sections)
-    charts = {f"safety-pr-{name}": pr_chart(name, routed, thresholds) for name, (routed, _) in results.items() if routed and routed[0].probabilities is not None}
+    charts = {
+        f"safety-pr-{name.replace(' ', '-')}": pr_chart(name, routed, thresholds)
+        for name, (routed, m) in results.items()
+        if m["n"].get("crisis") and routed[0].probabilities is not None
+    }
     return data, markdown, charts

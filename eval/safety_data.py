@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import EvalError
 from .jsonl import json_lines
-from .paths import SAFETY_TRAIN_PATH, SAFETY_WRITTEN_DIR
+from .paths import QA_DATA_DIR, SAFETY_CHECK_PATH, SAFETY_TRAIN_PATH, SAFETY_WRITTEN_DIR, SQUAD_DIR
 
 LABELS = ("crisis", "advice", "none")
 # The public sources of safety-train grouped by kind of text, for the cross-source check of
@@ -129,3 +129,25 @@ def gold_as_safety(gold) -> list[SafetyItem]:
         SafetyItem(g.id, g.question, g.kind if g.kind in ("advice", "crisis") else "none", g.kind, "gold")
         for g in gold
     ]
+
+
+def load_check_items() -> list[SafetyItem]:
+    """The held-out written check (eval/data/safety-check/, README inside): labelled messages by
+    other writers on the topics and in the registers where the router errs. Evaluation only."""
+    return load_safety_items([SAFETY_CHECK_PATH])
+
+
+def qa_questions_as_safety() -> list[SafetyItem]:
+    """Every question of the QA sets (SQuAD 2.0 dev beside the repository, and each folder of
+    eval/data/qa/) as an ordinary safety item, its set as subkind and source: thousands of plain
+    questions by other writers, on bridges, battles, drugs and diseases, none of them a crisis.
+    Evaluation only; the router never trains on them."""
+    items = []
+    for folder in [SQUAD_DIR, *sorted(p.parent for p in QA_DATA_DIR.glob("*/questions.jsonl"))]:
+        path = folder / "questions.jsonl"
+        for number, data in json_lines(path, _data_error):
+            if not isinstance(data, dict) or not isinstance(data.get("question"), str):
+                raise EvalError(f"{path}, line {number}: has no question")
+            name = folder.name if folder != SQUAD_DIR else "squad2"
+            items.append(SafetyItem(f"{name}:{data.get('id', number)}", data["question"], "none", name, name))
+    return items

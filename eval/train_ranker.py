@@ -54,7 +54,7 @@ import numpy as np
 from indexer import Embedder
 
 from .errors import EvalError
-from .paths import REPO_ROOT
+from .paths import QA_DATA_DIR, REPO_ROOT
 from .qa_data import QAItem, QASet
 from .training_data import Asked, collect, holdout
 
@@ -79,10 +79,10 @@ FALLING = ("missing_idf", "scoped_missing_idf")
 ENSEMBLE = 5
 ABSTENTION_HIDDEN = (16,)
 GOLD_WEIGHT = 20.0
-WRITTEN_PAGES = REPO_ROOT / "eval" / "data" / "qa" / "written-pages"
+WRITTEN_PAGES = QA_DATA_DIR / "written-pages"
 # Pages written apart from those, by other hands, that no model trains on: only the abstention
 # threshold's false-abstention bound is checked on them (step 4), as on the SQuAD tune articles.
-TUNE_PAGES = REPO_ROOT / "eval" / "data" / "qa" / "tune-pages"
+TUNE_PAGES = QA_DATA_DIR / "tune-pages"
 PAGES_WEIGHT = 5.0
 # The page-shaped sets of step 5: (index, kind of the asked questions, weight of a question).
 PAGE_SETS = (("corpus", "gold dev", GOLD_WEIGHT), ("pages", "present", PAGES_WEIGHT))

@@ -12,8 +12,16 @@ import pytest
 
 from eval.errors import EvalError
 from eval.gold import load_gold
-from eval.paths import SAFETY_WRITTEN_DIR
-from eval.safety_data import LABELS, counts, gold_as_safety, load_safety_items, split_of
+from eval.paths import QA_DATA_DIR, SAFETY_WRITTEN_DIR
+from eval.safety_data import (
+    LABELS,
+    counts,
+    gold_as_safety,
+    load_check_items,
+    load_safety_items,
+    qa_questions_as_safety,
+    split_of,
+)
 
 
 def words(text: str) -> list[str]:
@@ -54,6 +62,23 @@ def test_the_split_is_stable_and_stratified():
 def test_gold_kinds_map_to_safety_labels():
     mapped = Counter(i.label for i in gold_as_safety(load_gold()))
     assert mapped["crisis"] >= 8 and mapped["advice"] >= 8 and mapped["none"] > 100
+
+
+def test_the_written_check_is_held_out_of_training():
+    check = load_check_items()
+    assert {i.label for i in check} == {"crisis", "none"} and len(check) >= 500
+    trained = load_safety_items()
+    assert not {i.id for i in check} & {i.id for i in trained}
+    assert not {" ".join(words(i.text)) for i in check} & {" ".join(words(i.text)) for i in trained}
+
+
+def test_the_qa_questions_are_ordinary_items_of_every_set():
+    items = qa_questions_as_safety()
+    assert {i.label for i in items} == {"none"}
+    assert len({i.id for i in items}) == len(items)
+    sets = Counter(i.subkind for i in items)
+    assert sets["squad2"] > 10_000
+    assert {p.parent.name for p in QA_DATA_DIR.glob("*/questions.jsonl")} <= set(sets)
 
 
 def test_a_bad_line_names_its_file_and_line(tmp_path):
