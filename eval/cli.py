@@ -21,7 +21,7 @@ EPILOG = """examples:
   python -m eval train-ranker            retrain chatbot/models/ranker.* and abstention.*
   python -m eval bench                   latency, build time, cold start, memory, HTTP load
   python -m eval train-router            retrain the safety classifier -> chatbot/models/router.json
-  python -m eval safety                  safety routing on the test split and the gold set -> eval/reports/safety.*
+  python -m eval safety                  safety routing on the test split, the gold set and the held-out checks -> eval/reports/safety.*
 """
 
 
@@ -114,7 +114,7 @@ def parser() -> argparse.ArgumentParser:
     train_router.add_argument("--model", type=Path, default=None, help="embedding model folder (default: the packaged all-MiniLM-L6-v2)")
     train_router.add_argument("--out", type=Path, default=None, help="artefact path (default: chatbot/models/router.json)")
 
-    safety = sub.add_parser("safety", help="safety routing: recall, precision, false alarms on the test split, the gold set and the QA sets' questions")
+    safety = sub.add_parser("safety", help="safety routing: recall, precision, false alarms on the test split, the gold set and the held-out checks")
     safety.add_argument("--gold", type=Path, default=argparse.SUPPRESS, help="gold set, JSONL (default: eval/data/gold.jsonl)")
     safety.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
     safety.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the report's data as JSON")

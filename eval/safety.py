@@ -1,7 +1,8 @@
 """Measuring the safety router: every labelled message through the real `Router` (rules and the
 classifier, on the message and each of its sentences, with the embedding model's vectors), then
 per-class recall and precision, false alarms per subkind, the confusion matrix and a
-precision-recall chart; on the test split of the training data and on the gold set.
+precision-recall chart; on the test split of the training data, the gold set and the held-out
+checks (the written check, the QA sets' questions).
 
 >>> routed = route_items(Router.load(), items, embedder)
 >>> safety_metrics(routed)["recall"]["crisis"]
