@@ -22,6 +22,7 @@ from pathlib import Path
 from .errors import EvalError
 from .jsonl import json_lines
 from .paths import QA_DATA_DIR, SAFETY_CHECK_PATH, SAFETY_TRAIN_PATH, SAFETY_WRITTEN_DIR, SQUAD_DIR
+from .qa_data import load_folder
 
 LABELS = ("crisis", "advice", "none")
 # The public sources of safety-train grouped by kind of text, for the cross-source check of
@@ -142,12 +143,9 @@ def qa_questions_as_safety() -> list[SafetyItem]:
     eval/data/qa/) as an ordinary safety item, its set as subkind and source: thousands of plain
     questions by other writers, on bridges, battles, drugs and diseases, none of them a crisis.
     Evaluation only; the router never trains on them."""
-    items = []
-    for folder in [SQUAD_DIR, *sorted(p.parent for p in QA_DATA_DIR.glob("*/questions.jsonl"))]:
-        path = folder / "questions.jsonl"
-        for number, data in json_lines(path, _data_error):
-            if not isinstance(data, dict) or not isinstance(data.get("question"), str):
-                raise EvalError(f"{path}, line {number}: has no question")
-            name = folder.name if folder != SQUAD_DIR else "squad2"
-            items.append(SafetyItem(f"{name}:{data.get('id', number)}", data["question"], "none", name, name))
-    return items
+    folders = [SQUAD_DIR, *sorted(p.parent for p in QA_DATA_DIR.glob("*/questions.jsonl"))]
+    return [
+        SafetyItem(f"{qa.name}:{item.id}", item.question, "none", qa.name, qa.name)
+        for qa in map(load_folder, folders)
+        for item in qa.items
+    ]

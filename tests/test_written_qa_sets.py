@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
+from eval.paths import QA_DATA_DIR
 from eval.qa_data import load_folder
 
-QA_DIR = Path(__file__).resolve().parents[1] / "eval" / "data" / "qa"
 SETS = ("health-pages", "written-pages", "tune-pages")
 RUN = 12  # words: a shared run this long would be copied text, not stock wording ("the primary outcomes were the sensitivity and specificity")
 
 
 @pytest.mark.parametrize("name", SETS)
 def test_every_answer_is_its_span_in_its_file(name):
-    folder = QA_DIR / name
+    folder = QA_DATA_DIR / name
     rows = [json.loads(line) for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert rows
     assert len({r["id"] for r in rows}) == len(rows)
@@ -41,12 +40,12 @@ def _runs(text: str) -> set[tuple[str, ...]]:
 
 @pytest.mark.parametrize("name", ["written-pages", "tune-pages"])
 def test_the_pages_used_in_training_share_no_subject_and_no_text_with_the_development_check(name):
-    check, training = QA_DIR / "health-pages" / "corpus", QA_DIR / name / "corpus"
+    check, training = QA_DATA_DIR / "health-pages" / "corpus", QA_DATA_DIR / name / "corpus"
     check_subjects = {p.stem for p in check.glob("*.txt")}
     training_subjects = {p.stem.split("_", 1)[1] for p in training.glob("*.txt")}
     assert not check_subjects & training_subjects
     check_runs = set().union(*(_runs(p.read_text(encoding="utf-8")) for p in check.glob("*.txt")))
-    check_runs |= set().union(*(_runs(json.loads(line)["question"]) for line in (QA_DIR / "health-pages" / "questions.jsonl").open()))
+    check_runs |= set().union(*(_runs(json.loads(line)["question"]) for line in (QA_DATA_DIR / "health-pages" / "questions.jsonl").open()))
     for page in training.glob("*.txt"):
         shared = _runs(page.read_text(encoding="utf-8")) & check_runs
         assert not shared, (page.name, sorted(" ".join(run) for run in shared)[:3])
