@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, is_author_list, is_boilerplate, is_byline
 from .records import Article, Document, Paragraph, Section
@@ -33,7 +33,7 @@ from .sentences import split_sentences
 
 # Bumped whenever the rules below change what a document segments into: an index records it, and
 # one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
-SEGMENTATION_VERSION = 2
+SEGMENTATION_VERSION = 3  # 3: a table of contents is not text
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
@@ -167,6 +167,25 @@ def _number(source: str, line: Line) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+def _plain(text: str) -> str:
+    """A heading or list item reduced to its words, for matching one against the other:
+    "1. What dimeticone lotion is" and "What dimeticone lotion is:" give the same."""
+    numbered = _NUMBERED_ITEM.match(text)
+    return " ".join(re.findall(r"\w+", text[numbered.end() if numbered else 0 :].lower()))
+
+
+def _is_contents(paragraph: Paragraph, source: str, headings: set[str]) -> bool:
+    """A table of contents: a list whose items (two or more, after an optional label) are each
+    the heading of another section of the same article. It only points to the sections, and
+    quoted it would answer "what is X used for?" with the page's own outline."""
+    if not paragraph.is_list:
+        return False
+    items = [_plain(source[s.start : s.end]) for s in paragraph.sentences]
+    if items and items[0] not in headings and source[paragraph.sentences[0].start : paragraph.sentences[0].end].endswith(":"):
+        items = items[1:]
+    return len(items) >= 2 and all(item in headings for item in items)
+
+
 def _blocks(source: str, lines: list[Line]) -> list[list[Line | None]]:
     """Lines grouped into one block per article; None marks where boilerplate was dropped."""
     blocks: list[list[Line | None]] = [[]]
@@ -235,6 +254,7 @@ class _ArticleBuilder:
                 break
             previous = line
         self.close_section()
+        self.drop_contents()
         if not self.sections or self.first is None or self.last is None:
             return None
         return Article(
@@ -402,6 +422,17 @@ class _ArticleBuilder:
         self.broken = False
         self.open = []
         self.open_is_list = False
+
+    def drop_contents(self) -> None:
+        """Leave out tables of contents (and a section left empty without one)."""
+        headings = {_plain(s.heading) for s in self.sections if s.heading}
+        kept = []
+        for section in self.sections:
+            others = headings - {_plain(section.heading)}
+            paragraphs = tuple(p for p in section.paragraphs if not _is_contents(p, self.source, others))
+            if paragraphs:
+                kept.append(replace(section, paragraphs=paragraphs))
+        self.sections = kept
 
     def close_section(self) -> None:
         self.close_paragraph()

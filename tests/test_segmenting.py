@@ -346,3 +346,20 @@ def test_a_run_of_numbered_lines_is_a_list_and_a_lone_numbered_line_a_heading():
         ]),
         ("2. Afterwards", [["Rinse your mouth with water."]]),
     ]
+
+
+def test_a_table_of_contents_is_not_text_but_a_list_of_other_things_is():
+    text = (
+        "PACKAGE LEAFLET\n\nWhat is in this leaflet\n"
+        "1. What the lotion is and what it is used for\n2. How to use the lotion\n3. Possible side effects\n\n"
+        "1. What the lotion is and what it is used for\n\nThe lotion treats head lice.\n\n"
+        "2. How to use the lotion\n\nApply it to dry hair. You will need:\n- a comb\n- a towel\n\n"
+        "3. Possible side effects\n\nSee also:\n- what the lotion is and what it is used for\n- how to use the lotion\n\n"
+        "Itching is common.\n"
+    )
+    (article,) = segment(doc("leaflet.txt", text))
+    quoted = [text[s.start : s.end] for section in article.sections for p in section.paragraphs for s in p.sentences]
+    assert "What is in this leaflet" not in [section.heading for section in article.sections]  # left empty
+    assert "How to use the lotion" not in quoted and "Possible side effects" not in quoted
+    assert quoted == ["The lotion treats head lice.", "Apply it to dry hair.", "You will need:", "a comb", "a towel",
+                      "Itching is common."]
