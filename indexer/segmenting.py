@@ -33,7 +33,7 @@ from .sentences import split_sentences
 
 # Bumped whenever the rules below change what a document segments into: an index records it, and
 # one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
-SEGMENTATION_VERSION = 3  # 3: a table of contents is not text
+SEGMENTATION_VERSION = 4  # 3: a table of contents is not text; 4: nor are Markdown quote marks
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
@@ -46,6 +46,8 @@ BULLETS = "•●▪◦‣*-–—"
 NOT_HEADING_ENDINGS = ".,;:!…\"”'’)"
 SENTENCE_ENDINGS = ".!?…:;\"”'’)"
 _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
+_QUOTE_MARKER = re.compile(r"(?:>[ \t]*)+")
+_NOT_QUOTED = "0123456789.,=%"  # what follows ">" as a sign: "> 50 mg", ">= 18 years", ">.5"
 _NUMBERED_ITEM = re.compile(r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
 _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1:?")
 # A bold run-in label before a paragraph's text ("**Methods.** We enrolled …"); its last character
@@ -71,13 +73,18 @@ class Line:
 
 
 def lines_of(text: str) -> list[Line]:
-    """The non-blank lines of `text`, trimmed, with their 1-based numbers."""
+    """The non-blank lines of `text`, trimmed, with their 1-based numbers; a Markdown quote
+    marker ("> ", as in a "> Key points" box) is left out of the line, not a number's sign
+    ("> 50 mg")."""
     lines = []
     offset = 0
     for number, raw in enumerate(text.splitlines(keepends=True), start=1):
         stripped = raw.strip()
+        quote = _QUOTE_MARKER.match(stripped)
+        marker = quote.end() if quote and stripped[quote.end() : quote.end() + 1] not in tuple(_NOT_QUOTED) else 0
+        stripped = stripped[marker:]
         if stripped:
-            start = offset + raw.index(stripped)
+            start = offset + raw.index(stripped, marker)
             lines.append(Line(start, start + len(stripped), number))
         offset += len(raw)
     return lines

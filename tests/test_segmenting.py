@@ -363,3 +363,18 @@ def test_a_table_of_contents_is_not_text_but_a_list_of_other_things_is():
     assert "How to use the lotion" not in quoted and "Possible side effects" not in quoted
     assert quoted == ["The lotion treats head lice.", "Apply it to dry hair.", "You will need:", "a comb", "a towel",
                       "Itching is common."]
+
+
+def test_a_quoted_key_points_box_is_a_heading_and_its_items_without_the_quote_marks():
+    text = (
+        "Gum care\n\nBrush twice a day.\n\n"
+        "> Key points\n> - Plaque causes gum disease.\n> - It can be reversed.\n>\n"
+        "Dose\n\n> 50 mg was the usual dose in older leaflets.\n"
+    )
+    (article,) = segment(doc("gums.txt", text))
+    sections = [(s.heading, [[text[x.start : x.end] for x in p.sentences] for p in s.paragraphs]) for s in article.sections]
+    assert sections == [
+        ("", [["Brush twice a day."]]),
+        ("Key points", [["Plaque causes gum disease.", "It can be reversed."]]),
+        ("Dose", [["> 50 mg was the usual dose in older leaflets."]]),  # a sign, not a quote mark
+    ]
