@@ -64,7 +64,7 @@ _LEAD_IN = re.compile(
 
 @dataclass(frozen=True)
 class Line:
-    start: int  # of the first non-blank character
+    start: int  # of the first non-blank character (after a Markdown quote marker)
     end: int  # after the last non-blank character
     number: int  # 1-based
 
