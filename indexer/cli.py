@@ -66,7 +66,6 @@ def inspect_lines(index) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.ERROR)
     try:
         if args.command == "inspect":
             from .loading import load_index

@@ -3,11 +3,23 @@ BM25 index and every query, so both always cut words the same way."""
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
 TOKENIZER = {"stopwords": "en", "stemmer": "english"}
+
+
+@lru_cache(maxsize=1)
+def _bm25s():
+    """The bm25s module, its logger quieted: on import it sets that logger to DEBUG, so its notes
+    ("Building index from tokens") would reach any handler the program has, as "warning: …"
+    lines in `python -m indexer` and on the chat's first run."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.ERROR)
+    return bm25s
 
 
 @lru_cache(maxsize=1)
@@ -19,9 +31,7 @@ def _stemmer():
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Stemmed content tokens of each text, e.g. ["Flare ups lasted"] -> [["flare", "up", "last"]]."""
-    import bm25s
-
-    return bm25s.tokenize(
+    return _bm25s().tokenize(
         texts,
         stopwords=TOKENIZER["stopwords"],
         stemmer=_stemmer(),
@@ -35,15 +45,14 @@ def function_words() -> frozenset[str]:
     """English function words, lower-case (NLTK's list of 179, as bm25s ships it: pronouns,
     auxiliaries, prepositions, "more", "only"...): never what a question is about, though BM25's
     shorter stop list keeps most of them."""
+    _bm25s()
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
     return frozenset(STOPWORDS_EN_PLUS)
 
 
 def build_bm25(texts: list[str]):
-    import bm25s
-
-    retriever = bm25s.BM25(**BM25_PARAMS)
+    retriever = _bm25s().BM25(**BM25_PARAMS)
     retriever.index(tokenize(texts), show_progress=False)
     return retriever
 
@@ -53,9 +62,7 @@ def save_bm25(retriever, folder: Path) -> None:
 
 
 def load_bm25(folder: Path):
-    import bm25s
-
-    return bm25s.BM25.load(str(folder))
+    return _bm25s().BM25.load(str(folder))
 
 
 def leave_out_numba() -> None:
