@@ -45,7 +45,7 @@ def function_words() -> frozenset[str]:
     """English function words, lower-case (NLTK's list of 179, as bm25s ships it: pronouns,
     auxiliaries, prepositions, "more", "only"...): never what a question is about, though BM25's
     shorter stop list keeps most of them."""
-    _bm25s()
+    _bm25s()  # imported quietly first: bm25s.stopwords imports bm25s
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
     return frozenset(STOPWORDS_EN_PLUS)
