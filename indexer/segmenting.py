@@ -46,8 +46,9 @@ BULLETS = "•●▪◦‣*-–—"
 NOT_HEADING_ENDINGS = ".,;:!…\"”'’)"
 SENTENCE_ENDINGS = ".!?…:;\"”'’)"
 _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
-_QUOTE_MARKER = re.compile(r"(?:>[ \t]*)+")
-_NOT_QUOTED = "0123456789.,=%"  # what follows ">" as a sign: "> 50 mg", ">= 18 years", ">.5"
+# Markdown quote marks, not a sign before a number ("> 50 mg", ">= 18 years", ">.5"): possessive,
+# so a sign's spaces are never given back to let the rest match.
+_QUOTE_MARKER = re.compile(r"(?:>[ \t]*)++(?![\d.,=%])")
 _NUMBERED_ITEM = re.compile(r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
 _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1:?")
 # A bold run-in label before a paragraph's text ("**Methods.** We enrolled …"); its last character
@@ -81,7 +82,7 @@ def lines_of(text: str) -> list[Line]:
     for number, raw in enumerate(text.splitlines(keepends=True), start=1):
         stripped = raw.strip()
         quote = _QUOTE_MARKER.match(stripped)
-        marker = quote.end() if quote and stripped[quote.end() : quote.end() + 1] not in tuple(_NOT_QUOTED) else 0
+        marker = quote.end() if quote else 0
         stripped = stripped[marker:]
         if stripped:
             start = offset + raw.index(stripped, marker)
@@ -187,10 +188,10 @@ def _is_contents(paragraph: Paragraph, source: str, headings: set[str]) -> bool:
     quoted it would answer "what is X used for?" with the page's own outline."""
     if not paragraph.is_list:
         return False
-    items = [_plain(source[s.start : s.end]) for s in paragraph.sentences]
-    if items and items[0] not in headings and source[paragraph.sentences[0].start : paragraph.sentences[0].end].endswith(":"):
-        items = items[1:]
-    return len(items) >= 2 and all(item in headings for item in items)
+    items = [source[s.start : s.end] for s in paragraph.sentences]
+    if items and items[0].endswith(":") and _plain(items[0]) not in headings:
+        items = items[1:]  # the label
+    return len(items) >= 2 and all(_plain(item) in headings for item in items)
 
 
 def _blocks(source: str, lines: list[Line]) -> list[list[Line | None]]:
