@@ -57,7 +57,8 @@ class Chatbot:
     """
 
     def __init__(self, index: Index, encoder, settings: AnswerSettings = AnswerSettings(), router: Router | None = None):
-        # `encoder`: anything with encode(texts) -> normalised float32 rows, e.g. indexer's
+        # `encoder`: anything with encode(texts) -> normalised float32 rows and
+        # encode_with_tokens(texts) -> (those rows, each text's TokenVectors), e.g. indexer's
         # OnnxQueryEncoder (what load() uses) or its sentence-transformers Embedder.
         self._current = _Current.of(index, encoder)
         self.settings = settings
@@ -154,12 +155,14 @@ class Chatbot:
         hits, _, _ = passage_hits(current.index, vector, list(query_terms(current.index, query).tokens), self.settings)
         return hits[:k] if k else hits
 
-    def evidence(self, query: str, vector=None) -> Evidence:
+    def evidence(self, query: str, vector=None, tokens=None) -> Evidence:
         """Passages, candidate quotes and their features for a query (what the ranker scores);
-        `vector` is the query's, when already encoded."""
+        `vector` and `tokens` are the query's (`encode_with_tokens`), when already encoded."""
         current = self._current
-        vector = current.encoder.encode([query])[0] if vector is None else vector
-        return gather(current.index, current.windows, query, vector, self.settings)
+        if vector is None or tokens is None:
+            vectors, pieces = current.encoder.encode_with_tokens([query])
+            vector, tokens = vectors[0], pieces[0]
+        return gather(current.index, current.windows, query, vector, tokens, self.settings)
 
     def ask(self, question: object, history: list | tuple = ()) -> Answer:
         """Answer one question; `history` holds the previous questions, oldest first.
@@ -177,14 +180,14 @@ class Chatbot:
         timings: dict[str, float] = {}
         current = self._current  # one version (index and its model) for the whole answer, even if a reload happens meanwhile
         clock = time.perf_counter()
-        vectors = current.encoder.encode(routed + ([query] if query != cleaned else []))
+        vectors, tokens = current.encoder.encode_with_tokens(routed + ([query] if query != cleaned else []))
         timings["embed"] = time.perf_counter() - clock
         route = self.router.decide(routed, vectors[: len(routed)])
         if route.kind == RouteKind.CRISIS:  # nothing is searched: emergency help only
             return Answer(cleaned, cleaned, Status.CRISIS, (), CRISIS_NOTICE, route=route, timings=timings)
-        vector = vectors[-1] if query != cleaned else vectors[0]
+        searched = len(vectors) - 1 if query != cleaned else 0
         clock = time.perf_counter()
-        evidence = gather(current.index, current.windows, query, vector, self.settings)
+        evidence = gather(current.index, current.windows, query, vectors[searched], tokens[searched], self.settings)
         timings["retrieval"] = time.perf_counter() - clock
         clock = time.perf_counter()
         quotes = self._quotes(current, evidence)

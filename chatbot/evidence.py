@@ -2,7 +2,8 @@
 over all sentences), candidate quote windows around them, and the features the ranker and the
 abstention classifier read. Everything comes through the index's search interface.
 
->>> evidence = gather(index, "What is dermatographism?", vector, AnswerSettings())
+>>> vectors, tokens = encoder.encode_with_tokens(["What is dermatographism?"])
+>>> evidence = gather(index, windows, "What is dermatographism?", vectors[0], tokens[0], AnswerSettings())
 >>> evidence.windows[:2], evidence.features.shape
 """
 
@@ -16,6 +17,7 @@ import numpy as np
 from indexer import Index, tokenize
 from indexer.answer_types import question_types
 from indexer.lexical import function_words
+from indexer.token_vectors import TokenVectors
 
 from .candidates import WindowSet
 from .features import Terms, answerability_features, presence, window_features
@@ -43,6 +45,8 @@ class Evidence:
     best_passage_cos: float
     best_bm25: float
     evidence_held: np.ndarray  # [terms]: held by one of the best passages
+    piece_best: np.ndarray  # [question word pieces]: the best cosine each reaches in any candidate sentence
+    piece_weights: np.ndarray  # [question word pieces]: their IDF weights
     unknown: np.ndarray  # [terms]: used nowhere in the corpus
     article_focus: np.ndarray  # [windows, terms]: share of the window's article's passages holding the term
 
@@ -55,6 +59,8 @@ class Evidence:
             best_passage_cos=self.best_passage_cos,
             best_bm25=self.best_bm25,
             evidence_held=self.evidence_held,
+            piece_best=self.piece_best,
+            piece_weights=self.piece_weights,
             terms=self.terms,
             unknown=self.unknown,
             article_focus=self.article_focus,
@@ -134,9 +140,11 @@ def article_focus(passage_articles: np.ndarray, passage_rows: tuple[np.ndarray, 
     return np.stack(columns, axis=1) if columns else np.zeros((articles, 0))
 
 
-def gather(index: Index, windows: WindowSet, query: str, vector: np.ndarray, settings: AnswerSettings) -> Evidence:
+def gather(
+    index: Index, windows: WindowSet, query: str, vector: np.ndarray, pieces: TokenVectors, settings: AnswerSettings
+) -> Evidence:
     """The passages, candidate windows (of `windows`, the index's WindowSet) and features for a
-    query whose vector is `vector`."""
+    query whose vector is `vector` and whose word-piece vectors are `pieces`."""
     terms = query_terms(index, query)
     tokens = list(terms.tokens)
     use_dense, use_bm25 = settings.mode != "bm25", settings.mode != "dense"
@@ -152,6 +160,9 @@ def gather(index: Index, windows: WindowSet, query: str, vector: np.ndarray, set
     table = index.sentence_table
     ids = windows.around(np.array(seeds, dtype=np.int64))
     rows, owner = windows.rows(ids)
+    distinct, where = np.unique(rows, return_inverse=True)
+    token_table = index.sentence_tokens
+    token_best, token_weights = token_table.best_matches(pieces, distinct), token_table.weights(pieces)
     firsts, lasts = windows.first[ids], windows.last[ids]
     chunks = table.chunk[firsts]
     before = _neighbour(table.block, firsts, -1)
@@ -165,6 +176,8 @@ def gather(index: Index, windows: WindowSet, query: str, vector: np.ndarray, set
     features = window_features(
         window_norms=windows.norm[ids],
         sentence_cos=index.sentence_vectors[rows] @ vector,
+        token_best=token_best[where],
+        token_weights=token_weights,
         sentence_bm25=sentence_bm25_all[rows],
         owner=owner,
         held=presence(rows, terms.sentence_rows),
@@ -201,6 +214,8 @@ def gather(index: Index, windows: WindowSet, query: str, vector: np.ndarray, set
         best_passage_cos=max(passage_dense.values(), default=0.0),
         best_bm25=float(sentence_bm25_all.max()) if len(sentence_bm25_all) else 0.0,
         evidence_held=presence(top_chunks, terms.passage_rows).any(axis=0),
+        piece_best=token_best.max(axis=0) if len(distinct) else np.zeros(len(token_weights)),
+        piece_weights=token_weights,
         unknown=np.array([len(r) == 0 for r in terms.passage_rows], dtype=bool),
         article_focus=article_focus(index.passage_articles, terms.passage_rows)[index.passage_articles[chunks]],
     )

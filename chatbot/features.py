@@ -21,6 +21,8 @@ WINDOW_FEATURES = (
     "cos",  # cosine of the question to the window (sum of its sentence vectors, normalised)
     "cos_max",  # the best cosine of one of its sentences
     "cos_gap",  # cos minus the best cos among the candidates
+    "token_match",  # IDF-weighted mean, over the question's word pieces, of the best cosine a piece of the window reaches
+    "token_match_gap",  # token_match minus the best among the candidates
     "bm25",  # summed sentence BM25, over the best candidate's
     "bm25_log",  # log(1 + summed sentence BM25)
     "coverage_idf",  # IDF-weighted share of the question's terms the window holds
@@ -73,6 +75,8 @@ ANSWERABILITY_FEATURES = (
     "best_bm25_log",  # log(1 + the best sentence BM25)
     "evidence_coverage_idf",  # IDF-weighted share of question terms held by the best passages together
     "evidence_missing_idf",  # the rarest question term none of them holds (scaled IDF), 0 when none
+    "evidence_token_match",  # IDF-weighted mean of each question word piece's best cosine over every candidate
+    "rarest_piece_match",  # that best cosine for the question's rarest word piece (1 without pieces)
     "unknown_idf",  # IDF-weighted share of question terms the corpus never uses
     "unknown_terms",  # how many there are
     "unknown_names",  # a capitalised word of the question (a name) the corpus never uses
@@ -119,6 +123,8 @@ def window_features(
     *,
     window_norms: np.ndarray,  # [n] length of the sum of each window's sentence vectors
     sentence_cos: np.ndarray,  # [rows] cosine of each window sentence (flattened)
+    token_best: np.ndarray,  # [rows, question pieces] best cosine of each question piece in each sentence
+    token_weights: np.ndarray,  # [question pieces] their IDF weights, summing to 1
     sentence_bm25: np.ndarray,  # [rows] BM25 of each window sentence
     owner: np.ndarray,  # [rows] window of each flattened sentence
     held: np.ndarray,  # [rows, terms] does the sentence hold the term
@@ -148,6 +154,7 @@ def window_features(
     n = len(window_norms)
     cos = np.bincount(owner, weights=sentence_cos, minlength=n) / window_norms
     cos_max = _per_window_max(sentence_cos, owner, n)
+    token_match = token_matches(token_best, token_weights, owner, n)
     bm25 = np.bincount(owner, weights=sentence_bm25, minlength=n)
     window_held = _per_window_any(held, owner, n)
     idf = terms.idf
@@ -171,6 +178,8 @@ def window_features(
         "cos": cos,
         "cos_max": cos_max,
         "cos_gap": cos - (cos.max() if n else 0.0),
+        "token_match": token_match,
+        "token_match_gap": token_match - (token_match.max() if n else 0.0),
         "bm25": bm25 / (bm25.max() if n and bm25.max() > 0 else 1.0),
         "bm25_log": np.log1p(bm25),
         "coverage_idf": coverage_idf,
@@ -221,6 +230,8 @@ def answerability_features(
     best_passage_cos: float,
     best_bm25: float,
     evidence_held: np.ndarray,  # [terms] does any of the best passages hold the term
+    piece_best: np.ndarray,  # [question pieces] the best cosine each reaches in any candidate sentence
+    piece_weights: np.ndarray,  # [question pieces] their IDF weights, summing to 1
     terms: Terms,
     unknown: np.ndarray,  # [terms] the corpus never uses the term
     article_focus: np.ndarray,  # [candidates, terms] share of each candidate's article's passages holding the term
@@ -250,6 +261,8 @@ def answerability_features(
         "best_bm25_log": np.log1p(best_bm25),
         "evidence_coverage_idf": float(terms.share(evidence_held)),
         "evidence_missing_idf": float(terms.rarest_missing(evidence_held)),
+        "evidence_token_match": float(piece_best @ piece_weights) if len(piece_weights) else 1.0,
+        "rarest_piece_match": float(piece_best[np.argmax(piece_weights)]) if len(piece_weights) else 1.0,
         "unknown_idf": float(terms.share(unknown)),
         "unknown_terms": float(unknown.sum()),
         "unknown_names": float((unknown & terms.named).any()) if terms.named is not None and len(idf) else 0.0,
@@ -265,6 +278,19 @@ def penalised(logits: np.ndarray, features: np.ndarray, penalty: float) -> np.nd
     if not len(logits):
         return logits
     return logits - penalty * (features[:, WINDOW_FEATURES.index("size")] - 1)
+
+
+def token_matches(best: np.ndarray, weights: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """[n] per window: each question piece's best cosine over the window's sentences, weighted by
+    `weights` and summed (0 for a question without word pieces).
+
+    >>> token_matches(np.array([[0.9, 0.1], [0.2, 0.8]]), np.array([0.5, 0.5]), np.array([0, 0]), 1)
+    array([0.85])
+    """
+    if not n or not len(weights):
+        return np.zeros(n)
+    per_window = np.maximum.reduceat(np.asarray(best, dtype=np.float64), _starts(owner, n), axis=0)
+    return per_window @ np.asarray(weights, dtype=np.float64)
 
 
 def _starts(owner: np.ndarray, n: int) -> np.ndarray:

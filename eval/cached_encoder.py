@@ -1,5 +1,6 @@
-"""An encoder that remembers: evals ask the same questions run after run, so their vectors are
-kept in the eval cache (the indexer's embedding cache, keyed by model fingerprint and text).
+"""An encoder that remembers: evals ask the same questions run after run, so their vectors (and
+word-piece vectors) are kept in the eval cache (the indexer's embedding cache, keyed by model
+fingerprint and text).
 
 >>> encoder = CachedEncoder(Embedder())
 >>> encoder.encode(["What is fibromyalgia?"]).shape
@@ -11,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from indexer import Embedder
-from indexer.cache import EmbeddingCache, encode_cached
+from indexer.cache import EmbeddingCache, TokenCache, encode_cached, tokens_cached
+from indexer.token_vectors import TokenVectors
 
 from .paths import cache_dir
 
@@ -23,6 +25,7 @@ class CachedEncoder:
         self.embedder = embedder
         self.info = embedder.info
         self._cache = EmbeddingCache(cache_dir() / "questions" / "embeddings.sqlite3", embedder.info.fingerprint)
+        self._tokens: TokenCache | None = None  # opened on first use (it needs the model's dimension)
 
     def encode(self, texts: list[str], *args, **kwargs) -> np.ndarray:
         if not texts:
@@ -30,6 +33,14 @@ class CachedEncoder:
         vectors, _ = encode_cached(list(texts), self._cache, lambda todo: self.embedder.encode(todo, *args, **kwargs))
         return vectors
 
+    def encode_with_tokens(self, texts: list[str], *args, **kwargs) -> tuple[np.ndarray, list[TokenVectors]]:
+        if not texts:
+            return self.embedder.encode_with_tokens(texts)
+        if self._tokens is None:
+            self._tokens = TokenCache(cache_dir() / "questions" / "embeddings.sqlite3", self.info.fingerprint, self.embedder.dimension)
+        tokens = tokens_cached(list(texts), self._tokens, lambda todo: self.embedder.encode_tokens(todo, *args, **kwargs))
+        return self.encode(texts, *args, **kwargs), tokens
+
     def warm(self, texts: list[str], batch_size: int = 128) -> None:
         """Encode every text the cache lacks, in batches (much faster than one by one)."""
-        self.encode(list(dict.fromkeys(texts)), batch_size)
+        self.encode_with_tokens(list(dict.fromkeys(texts)), batch_size)

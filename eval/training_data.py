@@ -112,9 +112,10 @@ def search_query(item: QAItem) -> str:
     return resolve(item.question, list(item.history)) if item.history else item.question
 
 
-def ask_for_training(bot, item: QAItem, vector: np.ndarray, present: bool) -> Asked:
-    """The chatbot's evidence for one question (its own retrieval, candidates and features)."""
-    evidence = bot.evidence(search_query(item), vector)
+def ask_for_training(bot, item: QAItem, vector: np.ndarray, tokens, present: bool) -> Asked:
+    """The chatbot's evidence for one question (its own retrieval, candidates and features), from
+    its vector and word-piece vectors (`encode_with_tokens`)."""
+    evidence = bot.evidence(search_query(item), vector, tokens)
     hit, minimal = window_hits(bot.index, bot.windows, evidence.windows, item) if present else (
         np.zeros(len(evidence.windows), dtype=bool),
         np.zeros(len(evidence.windows), dtype=bool),
@@ -124,10 +125,10 @@ def ask_for_training(bot, item: QAItem, vector: np.ndarray, present: bool) -> As
 
 def collect(bot, items: list[QAItem], encoder, present: bool = True, progress=None) -> list[Asked]:
     say = progress or (lambda message: None)
-    vectors = encoder.encode([search_query(i) for i in items]) if items else np.zeros((0, 384), dtype=np.float32)
+    vectors, tokens = encoder.encode_with_tokens([search_query(i) for i in items]) if items else (np.zeros((0, 384), dtype=np.float32), [])
     asked = []
-    for n, (item, vector) in enumerate(zip(items, vectors, strict=True), 1):
-        asked.append(ask_for_training(bot, item, vector, present))
+    for n, (item, vector, pieces) in enumerate(zip(items, vectors, tokens, strict=True), 1):
+        asked.append(ask_for_training(bot, item, vector, pieces, present))
         if n % 1000 == 0:
             say(f"  {n} of {len(items)} questions")
     return asked

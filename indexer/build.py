@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .cache import EmbeddingCache, encode_cached
+from .cache import EmbeddingCache, TokenCache, encode_cached, tokens_cached
 from .chunking import chunk_article
 from .dedup import deduplicate
 from .embedding import Embedder
@@ -26,6 +26,7 @@ from .segmenting import SEGMENTATION_VERSION, segment
 from .sentence_table import HEADING_TEXT_VERSION, build_sentence_table
 from .settings import IndexSettings
 from .storage import read_manifest, write_version
+from .token_vectors import TokenTable
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,12 @@ def build_index(
             dimension = int(passage_vectors.shape[1])
         finally:
             cache.close()
+        token_cache = TokenCache(index_dir / "cache" / "embeddings.sqlite3", embedder.info.fingerprint, dimension)
+        try:
+            encode_tokens = lambda texts: embedder.encode_tokens(texts, settings.embed_batch_size)  # noqa: E731
+            sentence_tokens = TokenTable.of(tokens_cached(sentence_texts, token_cache, encode_tokens), dimension)
+        finally:
+            token_cache.close()
         embedded_files = sorted(
             {chunks[i].file for i in new_passages} | {sentence_files[i] for i in new_sentences}
         )
@@ -173,6 +180,7 @@ def build_index(
             sources=sources,
             passage_vectors=passage_vectors,
             sentence_vectors=sentence_vectors,
+            sentence_tokens=sentence_tokens,
             heading_vectors=heading_vectors,
             sentence_table=table,
             bm25=build_bm25(passage_texts),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .token_vectors import TokenVectors
+
 _BATCH = 500
 
 
@@ -64,3 +66,60 @@ def encode_cached(
         cache.put_many({text_key(t): v for t, v in zip(todo, fresh, strict=True)})
         known.update({text_key(t): v for t, v in zip(todo, fresh, strict=True)})
     return np.stack([known[key] for key in keys]).astype(np.float32, copy=False), missing
+
+
+class TokenCache:
+    """Word-piece vectors (`TokenVectors`) by model fingerprint + SHA-256 of the text, beside the
+    sentence vectors in the same SQLite file; vectors kept as float16, as the index stores them."""
+
+    def __init__(self, path: Path, model_fingerprint: str, dimension: int):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.model = model_fingerprint
+        self.dimension = dimension
+        self._db = sqlite3.connect(str(path))
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS tokens (model TEXT, key TEXT, ids BLOB, vectors BLOB, PRIMARY KEY (model, key))"
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get_many(self, keys: list[str]) -> dict[str, TokenVectors]:
+        found: dict[str, TokenVectors] = {}
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), _BATCH):
+            batch = unique[i : i + _BATCH]
+            rows = self._db.execute(
+                f"SELECT key, ids, vectors FROM tokens WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
+                [self.model, *batch],
+            )
+            for key, ids, vectors in rows:
+                found[key] = TokenVectors(
+                    np.frombuffer(ids, dtype=np.int32),
+                    np.frombuffer(vectors, dtype=np.float16).reshape(-1, self.dimension).astype(np.float32),
+                )
+        return found
+
+    def put_many(self, items: dict[str, TokenVectors]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)",
+                [
+                    (self.model, key, t.ids.astype(np.int32).tobytes(), t.vectors.astype(np.float16).tobytes())
+                    for key, t in items.items()
+                ],
+            )
+
+
+def tokens_cached(
+    texts: list[str], cache: TokenCache, encode: Callable[[list[str]], list[TokenVectors]]
+) -> list[TokenVectors]:
+    """Word-piece vectors for `texts`, encoding only those the cache lacks (as float16 either way:
+    a text gives the same values whether it was just encoded or read back)."""
+    keys = [text_key(t) for t in texts]
+    known = cache.get_many(keys)
+    todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in known))
+    if todo:
+        cache.put_many({text_key(t): v for t, v in zip(todo, encode(todo), strict=True)})
+        known.update(cache.get_many([text_key(t) for t in todo]))
+    return [known[key] for key in keys]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .token_vectors import TokenVectors
+
 PACKAGED_MODEL_NAME = "all-MiniLM-L6-v2"
 # Small files that define a model; with the weight files' sizes they make its fingerprint, which
 # an index records so that queries are never embedded with another model than its passages.
@@ -91,6 +93,27 @@ class Embedder:
             show_progress_bar=progress,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_with_tokens(self, texts: list[str], batch_size: int = 64) -> tuple[np.ndarray, list[TokenVectors]]:
+        """The texts' vectors (as `encode` gives them) and each text's word-piece vectors, from one pass."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        model = self.model
+        tokenizer = model.tokenizer
+        special = set(tokenizer.all_special_ids)
+        outputs = model.encode(texts, batch_size=batch_size, output_value=None, normalize_embeddings=True)
+        vectors, tokens = [], []
+        for out in outputs:
+            real = out["attention_mask"].numpy().astype(bool)
+            ids = out["input_ids"].numpy()[real]
+            pieces = tokenizer.convert_ids_to_tokens(ids.tolist())
+            tokens.append(TokenVectors.of(ids, pieces, out["token_embeddings"].numpy()[real], [i in special for i in ids]))
+            vector = out["sentence_embedding"].numpy()
+            vectors.append(vector / max(float(np.linalg.norm(vector)), 1e-12))
+        return np.ascontiguousarray(np.stack(vectors), dtype=np.float32), tokens
+
+    def encode_tokens(self, texts: list[str], batch_size: int = 64) -> list[TokenVectors]:
+        return self.encode_with_tokens(texts, batch_size)[1]
 
 
 def describe(info: ModelInfo, dimension: int) -> dict:

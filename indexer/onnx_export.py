@@ -20,7 +20,16 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from .query_encoder import EXPORT_VERSION, MODEL_FILE, OPSET, OUTPUT, TOKENIZER_FILE, WEIGHTS_FILE, QueryModelSpec
+from .query_encoder import (
+    EXPORT_VERSION,
+    MODEL_FILE,
+    OPSET,
+    OUTPUT,
+    TOKEN_OUTPUT,
+    TOKENIZER_FILE,
+    WEIGHTS_FILE,
+    QueryModelSpec,
+)
 
 SPEC_FILE = "query_model.json"
 # Inputs a sentence-transformers text model may take (its tokenizer says which it does).
@@ -51,7 +60,8 @@ def export(embedder, folder: Path) -> QueryModelSpec:
     """Write `embedder`'s model to `folder` as ONNX (the graph, and its weights in a file beside it),
     with its tokenizer set to truncate and pad as sentence-transformers does, and the spec. The graph
     is the whole sentence-transformers pipeline (transformer, the model's own pooling,
-    normalisation), so the query side has no pooling code."""
+    normalisation), so the query side has no pooling code; its second output is the transformer's
+vector of every token, which the pooling averaged (for token matching, `token_vectors.py`)."""
     import onnx
     import torch
     from tokenizers import Tokenizer
@@ -74,14 +84,14 @@ def export(embedder, folder: Path) -> QueryModelSpec:
             self.model = model
 
         def forward(self, *tensors):
-            embedding = self.model(dict(zip(inputs, tensors, strict=True)))[OUTPUT]
-            return torch.nn.functional.normalize(embedding, p=2.0, dim=1)
+            out = self.model(dict(zip(inputs, tensors, strict=True)))
+            return torch.nn.functional.normalize(out[OUTPUT], p=2.0, dim=1), out["token_embeddings"]
 
     # Two texts of different lengths, so the trace sees padding and a real attention mask.
     sample = tokenizer.encode_batch(["What is fibromyalgia?", "A longer sample sentence, padded to the batch."])
     fields = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
     tensors = tuple(torch.tensor([getattr(e, fields[n]) for e in sample], dtype=torch.int64) for n in inputs)
-    axes = {n: {0: "batch", 1: "tokens"} for n in inputs} | {OUTPUT: {0: "batch"}}
+    axes = {n: {0: "batch", 1: "tokens"} for n in inputs} | {OUTPUT: {0: "batch"}, TOKEN_OUTPUT: {0: "batch", 1: "tokens"}}
     with torch.no_grad(), warnings.catch_warnings():
         # The exporter warns about the tracing it is asked to do (legacy exporter, Python branches
         # taken at trace time); the parity test is what says the graph is right.
@@ -94,7 +104,7 @@ def export(embedder, folder: Path) -> QueryModelSpec:
             tensors,
             str(traced),
             input_names=list(inputs),
-            output_names=[OUTPUT],
+            output_names=[OUTPUT, TOKEN_OUTPUT],
             dynamic_axes=axes,
             opset_version=OPSET,
             dynamo=False,
@@ -118,6 +128,7 @@ def export(embedder, folder: Path) -> QueryModelSpec:
         max_length=max_length,
         inputs=inputs,
         output=OUTPUT,
+        token_output=TOKEN_OUTPUT,
         opset=OPSET,
         export_version=EXPORT_VERSION,
     )

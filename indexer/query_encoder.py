@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import CorruptIndexError
+from .token_vectors import TokenVectors
 
 # The folder of a version that holds the query model, and its files.
 FOLDER = "query_model"
@@ -27,10 +28,12 @@ WEIGHTS_FILE = "model.onnx.data"
 TOKENIZER_FILE = "tokenizer.json"
 FILES = (MODEL_FILE, WEIGHTS_FILE, TOKENIZER_FILE)
 OUTPUT = "sentence_embedding"
+TOKEN_OUTPUT = "token_embeddings"
 OPSET = 17
 # Bump when the export changes what the files hold: builds then export again.
-# 2: the weights in WEIGHTS_FILE, not inside the graph; 3: the word embeddings in float16.
-EXPORT_VERSION = 3
+# 2: the weights in WEIGHTS_FILE, not inside the graph; 3: the word embeddings in float16; 4: the
+# token vectors as a second output.
+EXPORT_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class QueryModelSpec:
     max_length: int  # tokens kept per text (the model's max_seq_length); the tokenizer truncates there
     inputs: tuple[str, ...]  # the graph's inputs, in order; each int64 [batch, tokens]
     output: str = OUTPUT  # float32 [batch, dimension], L2-normalised rows
+    token_output: str = TOKEN_OUTPUT  # float32 [batch, tokens, dimension], the transformer's, before pooling
     format: str = "onnx"
     opset: int = OPSET
     export_version: int = EXPORT_VERSION
@@ -110,6 +114,23 @@ class OnnxQueryEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        encodings, feed = self._feed(texts)
+        (vectors,) = self._session.run([self.spec.output], feed)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+        """The texts' vectors (as `encode` gives them) and each text's word-piece vectors, from one run."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        encodings, feed = self._feed(texts)
+        vectors, tokens = self._session.run([self.spec.output, self.spec.token_output], feed)
+        pieces = [
+            TokenVectors.of(e.ids, e.tokens, tokens[i], [s or not m for s, m in zip(e.special_tokens_mask, e.attention_mask, strict=True)])
+            for i, e in enumerate(encodings)
+        ]
+        return np.ascontiguousarray(vectors, dtype=np.float32), pieces
+
+    def _feed(self, texts: list[str]) -> tuple[list, dict[str, np.ndarray]]:
         if self._session is None:
             self.warm_up()
         # One text (every question) skips the batch path, which pads and may start a thread pool.
@@ -118,8 +139,7 @@ class OnnxQueryEncoder:
             name: np.array([getattr(e, _ENCODING_FIELDS[name]) for e in encodings], dtype=np.int64)
             for name in self.spec.inputs
         }
-        (vectors,) = self._session.run([self.spec.output], feed)
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        return encodings, feed
 
 
 def load_query_encoder(index, reuse=None) -> OnnxQueryEncoder:

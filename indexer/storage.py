@@ -6,6 +6,7 @@
     sources.json     the text of every corpus file, so quotes are cut from it without file I/O
     passages.faiss   FAISS index over normalised passage vectors (row i = chunk i)
     sentences.npy    normalised sentence vectors, in chunk order
+    sentence_token*.npy  every sentence's word-piece vectors, ids and offsets (token_vectors.py)
     sentences.npz    the sentence table: paragraph, section, place, flags, answer types per sentence
     headings.npy     normalised vectors of every section's heading (or its article's title)
     bm25/            bm25s index over passages
@@ -31,10 +32,11 @@ from .lexical import load_bm25, save_bm25
 from .records import Article, Chunk, Location, Section, Sentence
 from .search import SearchLevel
 from .sentence_table import SentenceTable
+from .token_vectors import TokenTable
 
 # 2: versions carry their query model as ONNX (query_model/); 3: sentence-level search, the
-# sentence table and heading vectors. Older indexes are rebuilt.
-FORMAT_VERSION = 3
+# sentence table and heading vectors; 4: the sentences' word-piece vectors. Older indexes are rebuilt.
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 REBUILD_HINT = "run: python -m indexer --rebuild"
 
@@ -65,6 +67,7 @@ class Index:
     sentence_vectors: np.ndarray
     sentence_offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
     sentence_table: SentenceTable
+    sentence_tokens: TokenTable  # word-piece vectors of every sentence (row i = sentence i)
     heading_vectors: np.ndarray  # row = section id of the sentence table
 
     @property
@@ -166,6 +169,7 @@ def write_version(
     sources: dict[str, str],
     passage_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
+    sentence_tokens: TokenTable,
     heading_vectors: np.ndarray,
     sentence_table: SentenceTable,
     bm25,
@@ -202,6 +206,7 @@ def write_version(
     index.add(passage_vectors)
     faiss.write_index(index, str(folder / "passages.faiss"))
     np.save(folder / "sentences.npy", sentence_vectors)
+    sentence_tokens.save(folder)
     np.save(folder / "headings.npy", heading_vectors)
     sentence_table.save(folder / "sentences.npz")
     save_bm25(bm25, folder / "bm25")
@@ -306,6 +311,7 @@ def read_version(folder: Path, model_fingerprint: str | None = None, model_name:
         sentence_vectors = np.load(folder / "sentences.npy")
         heading_vectors = np.load(folder / "headings.npy")
         table = SentenceTable.load(folder / "sentences.npz")
+        sentence_tokens = TokenTable.load(folder)
         bm25 = load_bm25(folder / "bm25")
         sentence_bm25 = load_bm25(folder / "bm25-sentences")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -313,7 +319,7 @@ def read_version(folder: Path, model_fingerprint: str | None = None, model_name:
     counts = np.array([len(c.sentences) for c in chunks], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)])
     sizes = {passage_index.ntotal, bm25.scores["num_docs"]} == {len(chunks)} and {
-        len(sentence_vectors), len(table), sentence_bm25.scores["num_docs"]
+        len(sentence_vectors), len(table), len(sentence_tokens), sentence_bm25.scores["num_docs"]
     } == {offsets[-1]}
     if not sizes or (len(table) and int(table.section.max()) >= len(heading_vectors)):
         raise CorruptIndexError(f"index in {folder} is inconsistent (vector and table sizes differ); {REBUILD_HINT}")
@@ -330,5 +336,6 @@ def read_version(folder: Path, model_fingerprint: str | None = None, model_name:
         sentence_vectors=sentence_vectors,
         sentence_offsets=offsets,
         sentence_table=table,
+        sentence_tokens=sentence_tokens,
         heading_vectors=heading_vectors,
     )

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from indexer import (
@@ -23,6 +24,7 @@ from indexer import (
     publishing,
 )
 from indexer.embedding import packaged_model_dir
+from indexer.token_vectors import FILES as TOKEN_FILES
 from tests.conftest import REPO
 
 
@@ -37,7 +39,10 @@ def test_build_counts_and_inspectable_index(index_dir):
     assert counts["passages"] == len(index.chunks) == len(index.passages)
     assert counts["sentences"] == len(index.sentence_vectors)
     assert index.manifest["model"]["name"] == "all-MiniLM-L6-v2" and index.manifest["model"]["dimension"] == 384
-    assert set(index.manifest["files"]) >= {"chunks.json", "articles.json", "sources.json", "passages.faiss", "sentences.npy"}
+    assert set(index.manifest["files"]) >= {"chunks.json", "articles.json", "sources.json", "passages.faiss", "sentences.npy", *TOKEN_FILES}
+    tokens = index.sentence_tokens  # every sentence's word pieces, in sentence order
+    assert len(tokens) == counts["sentences"] and tokens.vectors.shape == (len(tokens.ids), 384)
+    assert (np.diff(tokens.offsets) > 0).all()  # every sentence has a word
 
 
 def test_every_passage_and_sentence_is_an_exact_span(index_dir, sources):

@@ -37,6 +37,8 @@ def two_windows(**overrides):
     arrays = dict(
         window_norms=np.array([1.0, 1.5]),
         sentence_cos=np.array([0.2, 0.6, 0.3]),
+        token_best=np.array([[0.9, 0.2], [0.3, 0.7], [0.5, 0.4]]),  # two question word pieces
+        token_weights=np.array([0.25, 0.75]),
         sentence_bm25=np.array([0.0, 3.0, 1.0]),
         owner=np.array([0, 1, 1]),
         held=np.array([[True, False], [False, True], [True, False]]),
@@ -70,6 +72,9 @@ def test_window_features_measure_each_window():
     assert f.shape == (2, len(WINDOW_FEATURES))
     assert np.allclose(f[:, COLUMN["cos"]], [0.2, 0.9 / 1.5])
     assert np.allclose(f[:, COLUMN["cos_max"]], [0.2, 0.6])
+    # window 1 meets piece 0 at 0.5 (sentence 2) and piece 1 at 0.7 (sentence 1)
+    assert np.allclose(f[:, COLUMN["token_match"]], [0.25 * 0.9 + 0.75 * 0.2, 0.25 * 0.5 + 0.75 * 0.7])
+    assert np.allclose(f[:, COLUMN["token_match_gap"]], [0.375 - 0.65, 0.0])
     assert np.allclose(f[:, COLUMN["bm25"]], [0.0, 1.0])
     assert np.allclose(f[:, COLUMN["coverage_idf"]], [0.4 / 1.2, 1.0])  # window 1 holds both terms
     assert np.allclose(f[:, COLUMN["missing_idf"]], [0.8, 0.0])
@@ -114,13 +119,15 @@ def test_answerability_reads_the_best_window_and_what_no_evidence_holds():
     terms = Terms(("ketamin", "cost"), np.array([0.4, 0.9]), (), ())
     values = answerability_features(
         scores=np.array([-1.0, 2.0]), features=features, best_sentence_cos=0.6, best_passage_cos=0.5, best_bm25=3.0,
-        evidence_held=np.array([True, False]), terms=terms, unknown=np.array([False, True]),
-        article_focus=np.array([[1.0, 0.0], [0.25, 0.0]]),
+        evidence_held=np.array([True, False]), piece_best=np.array([0.9, 0.3]), piece_weights=np.array([0.4, 0.6]),
+        terms=terms, unknown=np.array([False, True]), article_focus=np.array([[1.0, 0.0], [0.25, 0.0]]),
     )
     v = dict(zip(ANSWERABILITY_FEATURES, values, strict=True))
     assert v["top_score"] == 2.0 and v["second_gap"] == 3.0
     assert v["top_cos"] == pytest.approx(0.6)  # window 1 is the best
     assert v["evidence_missing_idf"] == pytest.approx(0.9) and v["unknown_idf"] == pytest.approx(0.9 / 1.3)
+    # the rarer word piece is met at 0.3 at best anywhere: a weak match for what the question is about
+    assert v["evidence_token_match"] == pytest.approx(0.4 * 0.9 + 0.6 * 0.3) and v["rarest_piece_match"] == pytest.approx(0.3)
     # the best window's article: a quarter of its passages hold "ketamine", the one term the corpus uses
     assert v["top_article_focus_idf"] == pytest.approx(0.25 * 0.4 / 1.3) and v["top_article_rarest_focus"] == 0.25
 
@@ -134,7 +141,8 @@ def test_answerability_sees_whether_the_best_windows_article_or_section_is_about
     assert features[:, COLUMN["scoped_coverage_idf"]].tolist() == pytest.approx([0.8 / 1.2, 0.4 / 1.2])
     v = dict(zip(ANSWERABILITY_FEATURES, answerability_features(
         scores=np.array([-1.0, 2.0]), features=features, best_sentence_cos=0.6, best_passage_cos=0.5, best_bm25=3.0,
-        evidence_held=np.array([True, True]), terms=Terms(("ketamin", "discov"), np.array([0.4, 0.8]), (), ()),
+        evidence_held=np.array([True, True]), piece_best=np.array([0.8]), piece_weights=np.array([1.0]),
+        terms=Terms(("ketamin", "discov"), np.array([0.4, 0.8]), (), ()),
         unknown=np.array([False, False]), article_focus=np.array([[0.5, 1.0], [0.5, 0.1]]),
     ), strict=True))
     assert v["top_scoped_coverage_idf"] == pytest.approx(0.4 / 1.2)

@@ -38,6 +38,20 @@ def test_every_gold_question_gets_the_same_vector(index_dir, embedder):
     assert (batched * reference).sum(axis=1).min() >= PARITY
 
 
+def test_word_pieces_match_the_sentence_transformers_ones(index_dir, embedder):
+    encoder = load_query_encoder(load_index(index_dir))
+    questions = [item.question for item in load_gold()][:40] + ["ÉCOLE naïve 😀 纤维肌痛?", "?"]
+    vectors, pieces = encoder.encode_with_tokens(questions)  # one batch: padding and specials dropped
+    reference_vectors, reference = embedder.encode_with_tokens(questions)
+    assert np.allclose(vectors, encoder.encode(questions), atol=1e-6)
+    assert (vectors * reference_vectors).sum(axis=1).min() >= PARITY
+    for ours, theirs in zip(pieces, reference, strict=True):
+        assert ours.ids.tolist() == theirs.ids.tolist()
+        assert len(ours.ids) == 0 or (ours.vectors * theirs.vectors).sum(axis=1).min() >= PARITY
+    assert len(pieces[-1].ids) == 0  # punctuation alone: no word piece
+    assert len(pieces[0].ids) > 0 and np.allclose(np.linalg.norm(pieces[0].vectors, axis=1), 1, atol=1e-5)
+
+
 def test_long_and_unusual_texts_get_the_same_vector(index_dir, embedder, sources):
     encoder = load_query_encoder(load_index(index_dir))
     text = sources["corpus/003_adc36a2e2c4ab3c7.txt"]
