@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -124,11 +125,19 @@ class OnnxQueryEncoder:
             return np.zeros((0, self.dimension), dtype=np.float32), []
         encodings, feed = self._feed(texts)
         vectors, tokens = self._session.run([self.spec.output, self.spec.token_output], feed)
+        special = self._special_ids
         pieces = [
-            TokenVectors.of(e.ids, e.tokens, tokens[i], [s or not m for s, m in zip(e.special_tokens_mask, e.attention_mask, strict=True)])
+            TokenVectors.of(e.ids, e.tokens, tokens[i], [t in special or not m for t, m in zip(e.ids, e.attention_mask, strict=True)])
             for i, e in enumerate(encodings)
         ]
         return np.ascontiguousarray(vectors, dtype=np.float32), pieces
+
+    @cached_property
+    def _special_ids(self) -> frozenset[int]:
+        """The tokenizer's special tokens ([CLS], [SEP], [PAD], [UNK]…): never word pieces."""
+        if self._tokenizer is None:
+            self.warm_up()
+        return frozenset(i for i, token in self._tokenizer.get_added_tokens_decoder().items() if token.special)
 
     def _feed(self, texts: list[str]) -> tuple[list, dict[str, np.ndarray]]:
         if self._session is None:

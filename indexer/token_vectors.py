@@ -123,8 +123,11 @@ class TokenTable:
         filled = sizes > 0
         if not filled.any():
             return best
-        pieces = np.concatenate([np.arange(s, e) for s, e in zip(starts[filled], ends[filled], strict=True)])
-        similarity = np.asarray(self.vectors[pieces], dtype=np.float32) @ question.vectors.T  # [pieces, question]
-        bounds = np.concatenate([[0], np.cumsum(sizes[filled])[:-1]])
+        starts, sizes = starts[filled], sizes[filled]
+        bounds = np.concatenate([[0], np.cumsum(sizes)[:-1]])  # where each row's pieces begin in `pieces`
+        pieces = np.repeat(starts - bounds, sizes) + np.arange(int(sizes.sum()))
+        # einsum, not @: BLAS would spread this small product over its threads, which then spin,
+        # and a server answering on both cores would pay for it in CPU per answer.
+        similarity = np.einsum("id,qd->iq", np.asarray(self.vectors[pieces], dtype=np.float32), question.vectors)
         best[filled] = np.maximum.reduceat(similarity, bounds, axis=0)
         return best

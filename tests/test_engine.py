@@ -178,8 +178,9 @@ def test_any_unicode_gets_a_valid_answer(bot, question, history):
 
 def test_answering_reads_no_file_and_encodes_only_the_question(bot, monkeypatch):
     calls = []
-    real_encode = bot.encoder.encode
-    monkeypatch.setattr(bot.encoder, "encode", lambda texts, *a, **k: calls.append(list(texts)) or real_encode(texts, *a, **k))
+    for method in ("encode", "encode_with_tokens"):  # the word pieces come from the same run as the vector
+        real = getattr(bot.encoder, method)
+        monkeypatch.setattr(bot.encoder, method, lambda texts, *a, real=real, **k: calls.append(list(texts)) or real(texts, *a, **k))
 
     def no_io(*args, **kwargs):
         raise AssertionError(f"file I/O while answering: {args[:1]}")

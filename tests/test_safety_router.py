@@ -103,8 +103,9 @@ def test_one_sentence_can_make_a_long_message_a_crisis(router, embedder):
 
 def test_ask_encodes_the_router_texts_and_the_query_once(bot, monkeypatch):
     calls = []
-    real_encode = bot.encoder.encode
-    monkeypatch.setattr(bot.encoder, "encode", lambda texts, *a, **k: calls.append(list(texts)) or real_encode(texts, *a, **k))
+    for method in ("encode", "encode_with_tokens"):
+        real = getattr(bot.encoder, method)
+        monkeypatch.setattr(bot.encoder, method, lambda texts, *a, real=real, **k: calls.append(list(texts)) or real(texts, *a, **k))
     message = "My sleep is awful lately. I hope I never wake up again."
     answer = bot.ask(message)
     monkeypatch.undo()
