@@ -19,37 +19,49 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class EmbeddingCache:
+class _Table:
+    """One table of the cache file: rows (model, key, values...) keyed by model fingerprint and text key."""
+
+    NAME = ""
+    COLUMNS: tuple[str, ...] = ()  # the value columns, each a BLOB
+
     def __init__(self, path: Path, model_fingerprint: str):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.model = model_fingerprint
         self._db = sqlite3.connect(str(path))
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, vector BLOB, PRIMARY KEY (model, key))"
-        )
+        columns = ", ".join(f"{c} BLOB" for c in self.COLUMNS)
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS {self.NAME} (model TEXT, key TEXT, {columns}, PRIMARY KEY (model, key))")
 
     def close(self) -> None:
         self._db.close()
 
-    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
+    def _lookup(self, keys: list[str]):
+        """(key, *values) of every stored key among `keys`."""
         unique = list(dict.fromkeys(keys))
         for i in range(0, len(unique), _BATCH):
             batch = unique[i : i + _BATCH]
-            rows = self._db.execute(
-                f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
+            yield from self._db.execute(
+                f"SELECT key, {', '.join(self.COLUMNS)} FROM {self.NAME} WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
                 [self.model, *batch],
             )
-            for key, blob in rows:
-                found[key] = np.frombuffer(blob, dtype=np.float32)
-        return found
 
-    def put_many(self, items: dict[str, np.ndarray]) -> None:
+    def _store(self, rows: list[tuple]) -> None:
+        """Write (key, *values) rows."""
         with self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                [(self.model, key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items.items()],
+                f"INSERT OR REPLACE INTO {self.NAME} VALUES ({', '.join('?' * (len(self.COLUMNS) + 2))})",
+                [(self.model, *row) for row in rows],
             )
+
+
+class EmbeddingCache(_Table):
+    NAME, COLUMNS = "vectors", ("vector",)
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self._lookup(keys)}
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        self._store([(key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items.items()])
 
 
 def encode_cached(
@@ -68,47 +80,27 @@ def encode_cached(
     return np.stack([known[key] for key in keys]).astype(np.float32, copy=False), missing
 
 
-class TokenCache:
+class TokenCache(_Table):
     """Word-piece vectors (`TokenVectors`) by model fingerprint + SHA-256 of the text, beside the
     sentence vectors in the same SQLite file; vectors kept as float16, as the index stores them."""
 
-    def __init__(self, path: Path, model_fingerprint: str, dimension: int):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.model = model_fingerprint
-        self.dimension = dimension
-        self._db = sqlite3.connect(str(path))
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS tokens (model TEXT, key TEXT, ids BLOB, vectors BLOB, PRIMARY KEY (model, key))"
-        )
+    NAME, COLUMNS = "tokens", ("ids", "vectors")
 
-    def close(self) -> None:
-        self._db.close()
+    def __init__(self, path: Path, model_fingerprint: str, dimension: int):
+        super().__init__(path, model_fingerprint)
+        self.dimension = dimension
 
     def get_many(self, keys: list[str]) -> dict[str, TokenVectors]:
-        found: dict[str, TokenVectors] = {}
-        unique = list(dict.fromkeys(keys))
-        for i in range(0, len(unique), _BATCH):
-            batch = unique[i : i + _BATCH]
-            rows = self._db.execute(
-                f"SELECT key, ids, vectors FROM tokens WHERE model = ? AND key IN ({','.join('?' * len(batch))})",
-                [self.model, *batch],
+        return {
+            key: TokenVectors(
+                np.frombuffer(ids, dtype=np.int32),
+                np.frombuffer(vectors, dtype=np.float16).reshape(-1, self.dimension).astype(np.float32),
             )
-            for key, ids, vectors in rows:
-                found[key] = TokenVectors(
-                    np.frombuffer(ids, dtype=np.int32),
-                    np.frombuffer(vectors, dtype=np.float16).reshape(-1, self.dimension).astype(np.float32),
-                )
-        return found
+            for key, ids, vectors in self._lookup(keys)
+        }
 
     def put_many(self, items: dict[str, TokenVectors]) -> None:
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)",
-                [
-                    (self.model, key, t.ids.astype(np.int32).tobytes(), t.vectors.astype(np.float16).tobytes())
-                    for key, t in items.items()
-                ],
-            )
+        self._store([(key, t.ids.astype(np.int32).tobytes(), t.vectors.astype(np.float16).tobytes()) for key, t in items.items()])
 
 
 def tokens_cached(
