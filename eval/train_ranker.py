@@ -11,7 +11,9 @@ How:
    label each window hit / not hit (eval qa's rule).
 2. Questions the documents do not answer:
    - absent subjects: questions of half B asked of index A and the other way round, train
-     questions asked of the tune index and of the index of corpus/;
+     questions asked of the tune index and of the index of corpus/; and health questions about
+     other health subjects: the written pages' questions asked of the index of corpus/, the gold
+     dev half's asked of the written pages' index (each weighing PAGES_WEIGHT, as the pages do);
    - missing facts: each index is built again without one paragraph in four (a holdout copy), and
      the questions answered only by a left-out paragraph are asked of it: the documents still
      cover their subject, not the fact ("How much does it cost?" of articles that never give a
@@ -325,6 +327,8 @@ def collect_questions(
         ("B", "absent", _sample([i for i in questions(halves["A"]) if i.kind == "answerable"], absent_per_index, 2), False),
         ("tune", "absent", _sample([i for i in train_questions if i.kind == "answerable"], absent_per_index, 3), False),
         ("corpus", "absent", _sample([i for i in train_questions if i.kind == "answerable"], absent_per_index, 4), False),
+        ("corpus", "pages absent", [i for i in pages.items if i.kind == "answerable"], False),
+        ("pages", "gold absent", [i for i in gold_dev if i.kind == "answerable"], False),
         ("corpus", "gold dev", gold_dev, True),
         ("pages", "present", list(pages.items), True),
         ("tune pages", "present", list(tune_pages.items), True),
@@ -407,6 +411,8 @@ def fit_models(qa: QASet, embedder: Embedder, asked: dict[tuple[str, str], list[
         answerability_rows(by_half["A"], asked["A", "absent"], penalty),  # half B's questions
         answerability_rows(by_half["B"], asked["B", "absent"], penalty),
         answerability_rows(ranker, asked["corpus", "absent"], penalty),
+        answerability_rows(ranker, asked["corpus", "pages absent"], penalty, PAGES_WEIGHT),
+        answerability_rows(ranker, asked["pages", "gold absent"], penalty, PAGES_WEIGHT),
         *(answerability_rows(other[half], q, penalty, w) for half in ("A", "B") for q, w in _page_sets(asked, half)),
     ]
     Xa, ya, wa = _joined(*(p[:3] for p in parts))
