@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer import Embedder
-from indexer.cache import EmbeddingCache, TokenCache, encode_cached, tokens_cached
+from indexer.cache import EmbeddingCache, TokenCache, encode_cached, encode_with_tokens_cached
 from indexer.token_vectors import TokenVectors
 
 from .paths import cache_dir
@@ -38,8 +38,10 @@ class CachedEncoder:
             return self.embedder.encode_with_tokens(texts)
         if self._tokens is None:
             self._tokens = TokenCache(cache_dir() / "questions" / "embeddings.sqlite3", self.info.fingerprint, self.embedder.dimension)
-        tokens = tokens_cached(list(texts), self._tokens, lambda todo: self.embedder.encode_tokens(todo, *args, **kwargs))
-        return self.encode(texts, *args, **kwargs), tokens
+        vectors, tokens, _ = encode_with_tokens_cached(
+            list(texts), self._cache, self._tokens, lambda todo: self.embedder.encode_with_tokens(todo, *args, **kwargs)
+        )
+        return vectors, tokens
 
     def warm(self, texts: list[str], batch_size: int = 128) -> None:
         """Encode every text the cache lacks, in batches (much faster than one by one)."""

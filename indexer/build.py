@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .cache import EmbeddingCache, TokenCache, encode_cached, tokens_cached
+from .cache import EmbeddingCache, TokenCache, encode_cached, encode_with_tokens_cached
 from .chunking import chunk_article
 from .dedup import deduplicate
 from .embedding import Embedder
@@ -131,17 +131,19 @@ def build_index(
         try:
             encode = lambda texts: embedder.encode(texts, settings.embed_batch_size, progress)  # noqa: E731
             passage_vectors, new_passages = encode_cached(passage_texts, cache, encode)
-            sentence_vectors, new_sentences = encode_cached(sentence_texts, cache, encode)
+            dimension = int(passage_vectors.shape[1])  # known without the model when the cache has them all
+            token_cache = TokenCache(index_dir / "cache" / "embeddings.sqlite3", embedder.info.fingerprint, dimension)
+            try:
+                # Sentences: their vectors and word pieces from one pass of the model.
+                sentence_vectors, pieces, new_sentences = encode_with_tokens_cached(
+                    sentence_texts, cache, token_cache, lambda texts: embedder.encode_with_tokens(texts, settings.embed_batch_size)
+                )
+            finally:
+                token_cache.close()
             heading_vectors, new_headings = encode_cached(headings, cache, encode)
-            dimension = int(passage_vectors.shape[1])
+            sentence_tokens = TokenTable.of(pieces, dimension)
         finally:
             cache.close()
-        token_cache = TokenCache(index_dir / "cache" / "embeddings.sqlite3", embedder.info.fingerprint, dimension)
-        try:
-            encode_tokens = lambda texts: embedder.encode_tokens(texts, settings.embed_batch_size)  # noqa: E731
-            sentence_tokens = TokenTable.of(tokens_cached(sentence_texts, token_cache, encode_tokens), dimension)
-        finally:
-            token_cache.close()
         embedded_files = sorted(
             {chunks[i].file for i in new_passages} | {sentence_files[i] for i in new_sentences}
         )

@@ -103,15 +103,27 @@ class TokenCache(_Table):
         self._store([(key, t.ids.astype(np.int32).tobytes(), t.vectors.astype(np.float16).tobytes()) for key, t in items.items()])
 
 
-def tokens_cached(
-    texts: list[str], cache: TokenCache, encode: Callable[[list[str]], list[TokenVectors]]
-) -> list[TokenVectors]:
-    """Word-piece vectors for `texts`, encoding only those the cache lacks (as float16 either way:
-    a text gives the same values whether it was just encoded or read back)."""
+def encode_with_tokens_cached(
+    texts: list[str],
+    vectors: EmbeddingCache,
+    tokens: TokenCache,
+    encode: Callable[[list[str]], tuple[np.ndarray, list[TokenVectors]]],
+) -> tuple[np.ndarray, list[TokenVectors], list[int]]:
+    """Vectors and word-piece vectors for `texts`, with one pass of the model (`encode`, e.g.
+    `Embedder.encode_with_tokens`) over the texts either cache lacks; returns both and the indices
+    of the texts that were encoded. A vector already cached is kept as it was; word pieces are
+    returned as the cache keeps them (float16), whether just encoded or read back."""
     keys = [text_key(t) for t in texts]
-    known = cache.get_many(keys)
-    todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in known))
+    known_vectors, known_tokens = vectors.get_many(keys), tokens.get_many(keys)
+    missing = [i for i, k in enumerate(keys) if k not in known_vectors or k not in known_tokens]
+    todo = list(dict.fromkeys(texts[i] for i in missing))
     if todo:
-        cache.put_many({text_key(t): v for t, v in zip(todo, encode(todo), strict=True)})
-        known.update(cache.get_many([text_key(t) for t in todo]))
-    return [known[key] for key in keys]
+        fresh_vectors, fresh_tokens = encode(todo)
+        todo_keys = [text_key(t) for t in todo]
+        new_vectors = {k: v for k, v in zip(todo_keys, fresh_vectors, strict=True) if k not in known_vectors}
+        vectors.put_many(new_vectors)
+        tokens.put_many(dict(zip(todo_keys, fresh_tokens, strict=True)))
+        known_vectors.update(new_vectors)
+        known_tokens.update(tokens.get_many(todo_keys))
+    stacked = np.stack([known_vectors[k] for k in keys]).astype(np.float32, copy=False)
+    return stacked, [known_tokens[k] for k in keys], missing

@@ -108,12 +108,8 @@ class Embedder:
             ids = out["input_ids"].numpy()[real]
             pieces = tokenizer.convert_ids_to_tokens(ids.tolist())
             tokens.append(TokenVectors.of(ids, pieces, out["token_embeddings"].numpy()[real], [i in special for i in ids]))
-            vector = out["sentence_embedding"].numpy()
-            vectors.append(vector / max(float(np.linalg.norm(vector)), 1e-12))
+            vectors.append(out["sentence_embedding"].numpy())  # normalised, as `encode` gives it
         return np.ascontiguousarray(np.stack(vectors), dtype=np.float32), tokens
-
-    def encode_tokens(self, texts: list[str], batch_size: int = 64) -> list[TokenVectors]:
-        return self.encode_with_tokens(texts, batch_size)[1]
 
 
 def describe(info: ModelInfo, dimension: int) -> dict:

@@ -61,7 +61,7 @@ def export(embedder, folder: Path) -> QueryModelSpec:
     with its tokenizer set to truncate and pad as sentence-transformers does, and the spec. The graph
     is the whole sentence-transformers pipeline (transformer, the model's own pooling,
     normalisation), so the query side has no pooling code; its second output is the transformer's
-vector of every token, which the pooling averaged (for token matching, `token_vectors.py`)."""
+    vector of every token, which the pooling averaged (for token matching, `token_vectors.py`)."""
     import onnx
     import torch
     from tokenizers import Tokenizer

@@ -134,9 +134,8 @@ class OnnxQueryEncoder:
 
     @cached_property
     def _special_ids(self) -> frozenset[int]:
-        """The tokenizer's special tokens ([CLS], [SEP], [PAD], [UNK]…): never word pieces."""
-        if self._tokenizer is None:
-            self.warm_up()
+        """The tokenizer's special tokens ([CLS], [SEP], [PAD], [UNK]…): never word pieces (read
+        after `_feed`, which loads the tokenizer)."""
         return frozenset(i for i, token in self._tokenizer.get_added_tokens_decoder().items() if token.special)
 
     def _feed(self, texts: list[str]) -> tuple[list, dict[str, np.ndarray]]:
