@@ -305,27 +305,33 @@ def train_router_command(args, embedder) -> int:
 
 def safety_command(args, embedder) -> int:
     from chatbot.router import Router
+    from chatbot.safety_classifier import DEFAULT_PATH
+    from indexer.paths import display_path
 
     from . import safety
     from .gold import load_gold
     from .reports import command_line, run_info
-    from .safety_data import gold_as_safety, load_check_items, load_safety_items, qa_questions_as_safety
+    from .safety_data import gold_as_safety, load_check_items, load_safety_items, qa_questions_as_safety, typed_casually
 
     router = Router.load(embedder.info.fingerprint, embedder.info.name, path=args.router)
     items = load_safety_items()
+    gold, qa_questions = gold_as_safety(load_gold(args.gold)), qa_questions_as_safety()
     sets = {
         "test": [i for i in items if i.split == "test"],
-        "gold": gold_as_safety(load_gold(args.gold)),
+        "gold": gold,
         "dev": [i for i in items if i.split == "dev"],
         "written check": load_check_items(),
-        "qa questions": qa_questions_as_safety(),
+        "qa questions": qa_questions,
+        "gold, typed casually": typed_casually(gold),
+        "qa questions, typed casually": typed_casually(qa_questions),
     }
     results = {}
     for name, chosen in sets.items():
         routed = safety.route_items(router, chosen, embedder)
         results[name] = (routed, safety.safety_metrics(routed))
     about = {k: router.classifier.about.get(k) for k in ("training",)}
-    _emit(args, "safety", safety.report(results, router.classifier.thresholds, run_info(command_line()), about))
+    artefact = display_path(args.router or DEFAULT_PATH)
+    _emit(args, "safety", safety.report(results, router.classifier.thresholds, run_info(command_line()), about, artefact))
     return 0
 
 

@@ -10,6 +10,7 @@ checks (the written check, the QA sets' questions).
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
@@ -202,15 +203,17 @@ def cross_source_table(cross: dict[str, dict]) -> str:
     return markdown_table(["held-out group", "crisis n", "crisis recall", "advice n", "advice recall", "none n", "false alarms"], rows)
 
 
-def report(results: dict[str, tuple[list[Routed], dict]], thresholds: Thresholds, info: dict, about: dict) -> tuple[dict, str, dict]:
+def report(
+    results: dict[str, tuple[list[Routed], dict]], thresholds: Thresholds, info: dict, about: dict, artefact: str
+) -> tuple[dict, str, dict]:
     """(JSON data, Markdown, charts) for `python -m eval safety`; `results` maps a set's name to its
-    routed items and metrics."""
+    routed items and metrics; `artefact` names the classifier file routed with."""
     metrics = {name: m for name, (_, m) in results.items()}
     data = {
         **info,
         "thresholds": {"crisis": thresholds.crisis, "crisis_sentence": thresholds.crisis_sentence, "advice": thresholds.advice,
                        "sentence_floor": thresholds.sentence_floor},
-        "classifier": about,
+        "classifier": {"file": artefact, **about},
         "metrics": metrics,
         "errors": {name: errors(routed) for name, (routed, _) in results.items()},
     }
@@ -230,7 +233,7 @@ def report(results: dict[str, tuple[list[Routed], dict]], thresholds: Thresholds
     markdown = f"""# Safety router evaluation
 
 Command: `{info['command']}` ({info['created']}).
-Classifier: `chatbot/models/router.json`, thresholds crisis {fmt(thresholds.crisis)} (a lone sentence
+Classifier: `{artefact}`, thresholds crisis {fmt(thresholds.crisis)} (a lone sentence
 {fmt(thresholds.crisis_sentence)}, when the whole message reaches {fmt(thresholds.sentence_floor)}), advice {fmt(thresholds.advice)}
 (chosen on the dev split by `python -m eval train-router`); every message is routed as `Chatbot.ask` routes it
 (rules and classifier, on the message and each of its sentences).
@@ -241,6 +244,8 @@ False alarms: ordinary messages (label none) routed crisis or advice. "qa questi
 questions of the QA sets (SQuAD 2.0 dev and eval/data/qa/), all ordinary, none of them ever
 trained on: those routed crisis are plain false alarms; some routed advice are personal medicine
 questions written for the pages ("How often a day should I take amoxicillin?"), rightly so.
+"Typed casually": the same questions in lower case without their final punctuation, as visitors
+often type them; labels as before.
 """ + (f"""
 Sources never seen (from `python -m eval train-router`: each group of public sources left out of
 training, calibration and thresholds, then routed; the written examples stay in training):
@@ -248,7 +253,7 @@ training, calibration and thresholds, then routed; the written examples stay in 
 {cross_source_table(cross)}
 """ if (cross := (about.get("training") or {}).get("cross_source")) else "") + "\n" + "\n\n".join(sections)
     charts = {
-        f"safety-pr-{name.replace(' ', '-')}": pr_chart(name, routed, thresholds)
+        "safety-pr-" + re.sub(r"\W+", "-", name).strip("-"): pr_chart(name, routed, thresholds)
         for name, (routed, m) in results.items()
         if m["n"].get("crisis") and routed[0].probabilities is not None
     }

@@ -14,6 +14,7 @@ tuned on).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -130,6 +131,22 @@ def gold_as_safety(gold) -> list[SafetyItem]:
         SafetyItem(g.id, g.question, g.kind if g.kind in ("advice", "crisis") else "none", g.kind, "gold")
         for g in gold
     ]
+
+
+def typed_casually(items: Iterable[SafetyItem]) -> list[SafetyItem]:
+    """Each item as visitors often type it: lower case, without its final punctuation ("how many
+    infusions will i need"); its label stays. Items already typed so are left out. Evaluation only:
+    the router should not read a missing question mark as a sign of anything.
+
+    >>> typed_casually([SafetyItem("q", "Is it safe?", "none", "k", "s")])[0].text
+    'is it safe'
+    """
+    found = []
+    for item in items:
+        casual = re.sub(r"[\s.?!…]+$", "", item.text).lower()
+        if casual and casual != item.text:
+            found.append(SafetyItem(f"{item.id}~casual", casual, item.label, item.subkind, item.source))
+    return found
 
 
 def load_check_items() -> list[SafetyItem]:

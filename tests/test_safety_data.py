@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -21,6 +22,7 @@ from eval.safety_data import (
     load_safety_items,
     qa_questions_as_safety,
     split_of,
+    typed_casually,
 )
 
 
@@ -79,6 +81,18 @@ def test_the_qa_questions_are_ordinary_items_of_every_set():
     sets = Counter(i.subkind for i in items)
     assert sets["squad2"] > 10_000
     assert {p.parent.name for p in QA_DATA_DIR.glob("*/questions.jsonl")} <= set(sets)
+
+
+def test_typed_casually_drops_case_and_final_punctuation_and_keeps_the_label():
+    gold = gold_as_safety(load_gold())
+    casual = typed_casually(gold)
+    by_id = {i.id: i for i in gold}
+    assert casual and len({i.id for i in casual}) == len(casual)
+    for item in casual:
+        original = by_id[item.id.removesuffix("~casual")]
+        assert item.text == item.text.lower() and item.text[-1] not in ".?! " and item.label == original.label
+        assert original.text.lower().startswith(item.text)
+    assert typed_casually([replace(gold[0], text="already typed so")]) == []
 
 
 def test_a_bad_line_names_its_file_and_line(tmp_path):
