@@ -2,7 +2,8 @@
 classifier, on the message and each of its sentences, with the embedding model's vectors), then
 per-class recall and precision, false alarms per subkind, the confusion matrix and a
 precision-recall chart; on the test split of the training data, the gold set and the held-out
-checks (the written check, the QA sets' questions).
+checks (the written check, the QA sets' questions), and the gold and QA questions typed casually
+(lower case, no final punctuation).
 
 >>> routed = route_items(Router.load(), items, embedder)
 >>> safety_metrics(routed)["recall"]["crisis"]
