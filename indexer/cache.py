@@ -99,6 +99,11 @@ class TokenCache(_Table):
             for key, ids, vectors in self._lookup(keys)
         }
 
+    @staticmethod
+    def stored(tokens: TokenVectors) -> TokenVectors:
+        """`tokens` exactly as `get_many` will read them back: int32 ids, vectors rounded to float16."""
+        return TokenVectors(tokens.ids.astype(np.int32), tokens.vectors.astype(np.float16).astype(np.float32))
+
     def put_many(self, items: dict[str, TokenVectors]) -> None:
         self._store([(key, t.ids.astype(np.int32).tobytes(), t.vectors.astype(np.float16).tobytes()) for key, t in items.items()])
 
@@ -121,9 +126,10 @@ def encode_with_tokens_cached(
         fresh_vectors, fresh_tokens = encode(todo)
         todo_keys = [text_key(t) for t in todo]
         new_vectors = {k: v for k, v in zip(todo_keys, fresh_vectors, strict=True) if k not in known_vectors}
+        new_tokens = {k: TokenCache.stored(t) for k, t in zip(todo_keys, fresh_tokens, strict=True)}
         vectors.put_many(new_vectors)
-        tokens.put_many(dict(zip(todo_keys, fresh_tokens, strict=True)))
+        tokens.put_many(new_tokens)
         known_vectors.update(new_vectors)
-        known_tokens.update(tokens.get_many(todo_keys))
+        known_tokens.update(new_tokens)
     stacked = np.stack([known_vectors[k] for k in keys]).astype(np.float32, copy=False)
     return stacked, [known_tokens[k] for k in keys], missing

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from chatbot.features import token_matches
+from indexer.cache import EmbeddingCache, TokenCache, encode_with_tokens_cached
 from indexer.token_vectors import TokenTable, TokenVectors, is_word_piece
 
 
@@ -65,3 +66,27 @@ def test_word_pieces_hold_a_letter_or_a_digit():
     assert [is_word_piece(p) for p in ("fibro", "##my", "12", "?", "'", "##.")] == [True, True, True, False, False, False]
     kept = TokenVectors.of([101, 2054, 1029, 102], ["[CLS]", "what", "?", "[SEP]"], np.eye(4, 3), [1, 0, 0, 1])
     assert kept.ids.tolist() == [2054] and np.allclose(np.linalg.norm(kept.vectors, axis=1), 1.0)
+
+
+def test_the_cache_returns_word_pieces_alike_whether_just_encoded_or_read_back(tmp_path):
+    rng = np.random.default_rng(1)
+    texts = ["alpha beta", "gamma", "alpha beta"]
+    computed = {t: (_unit(rng.standard_normal(4))[0], TokenVectors(np.arange(len(t.split()), dtype=np.int64), _unit(*rng.standard_normal((len(t.split()), 4))))) for t in dict.fromkeys(texts)}
+    calls = []
+
+    def encode(todo):
+        calls.append(list(todo))
+        return np.stack([computed[t][0] for t in todo]), [computed[t][1] for t in todo]
+
+    path = tmp_path / "cache.sqlite3"
+    runs = []
+    for _ in range(2):
+        vectors, tokens = EmbeddingCache(path, "m"), TokenCache(path, "m", 4)
+        runs.append(encode_with_tokens_cached(texts, vectors, tokens, encode))
+        vectors.close(), tokens.close()
+    assert calls == [["alpha beta", "gamma"]]  # the second run touches no model
+    (fresh_vectors, fresh, missing), (cached_vectors, cached, none) = runs
+    assert missing == [0, 1, 2] and none == [] and np.array_equal(fresh_vectors, cached_vectors)
+    for a, b in zip(fresh, cached, strict=True):
+        assert a.ids.dtype == b.ids.dtype == np.int32 and np.array_equal(a.ids, b.ids)
+        assert a.vectors.dtype == b.vectors.dtype == np.float32 and np.array_equal(a.vectors, b.vectors)
