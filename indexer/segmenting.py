@@ -33,7 +33,8 @@ from .sentences import split_sentences
 
 # Bumped whenever the rules below change what a document segments into: an index records it, and
 # one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
-SEGMENTATION_VERSION = 4  # 3: a table of contents is not text; 4: nor are Markdown quote marks
+SEGMENTATION_VERSION = 5  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
+# 5: a reference list under a Markdown or bold heading ends the article too
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
@@ -303,7 +304,7 @@ class _ArticleBuilder:
             return None
         colon_heading = not heading and self._colon_heading(line, following)
         if heading or colon_heading:
-            if LINK_LIST_HEADING.search(text):
+            if LINK_LIST_HEADING.search(self._heading_text(line)):  # "## References", "**Sources**"
                 return "stop"
             self.close_section()
             self.heading, self.heading_line = self._heading_text(line), line.number

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -330,6 +331,18 @@ def test_share_and_print_lines_are_boilerplate():
     (article,) = segment(page)
     assert [s.heading for s in article.sections] == [""] and quotable(page) == ["Asthma narrows the airways."]
     assert article.end == page.text.index("narrows the airways.") + len("narrows the airways.")
+
+
+@pytest.mark.parametrize("heading", ["References", "## References", "REFERENCES", "References:", "**Further reading**"])
+def test_a_reference_list_ends_the_article_whatever_its_heading_looks_like(heading):
+    text = (
+        "Cough trial\n\n## Results\n\nCough fell by a quarter.\n\n" + heading + "\n\n"
+        "1. Lee A, Cole R. Cough in adults. Chest J. 2020;15:88-96.\n2. Haddad O. Taste and cough. Lung. 2019;2:3-9.\n"
+    )
+    page = doc("paper.txt", text)
+    (article,) = check_document(page)
+    assert quotable(page) == ["Cough fell by a quarter."]
+    assert article.end == text.index("a quarter.") + len("a quarter.")
 
 
 def test_a_run_of_numbered_lines_is_a_list_and_a_lone_numbered_line_a_heading():
