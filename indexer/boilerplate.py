@@ -15,6 +15,15 @@ BOILERPLATE_LINES = [
     re.compile(r"^[\s,;|·•-]*$"),  # a tag line whose tags were links: only commas remain
     re.compile(r"^(copyright\b|©)|all rights reserved|no copyright infringement", re.I),
     re.compile(r"^the preceding article is from\b", re.I),  # reposting notice
+    # a scientific article's front matter: how to reach or cite it, not what it found
+    re.compile(r"^(doi\s*:|https?://(dx\.)?doi\.org/)", re.I),
+    re.compile(r"^(correspondence|corresponding authors?|address for correspondence)\b", re.I),
+    re.compile(r"^(e-?mail|orcid( id)?)\s*:", re.I),
+    re.compile(r"^received\b[^.!?]{0,80}\baccepted\b", re.I),  # "Received 3 March 2021; accepted 9 May 2021"
+    # a figure's or table's caption, and the rows of a Markdown table: they stand for what the
+    # text cannot show, and a row quoted alone has lost its header
+    re.compile(r"^(supplementary )?(figure|fig\.|table|chart)\s*[A-Z]?\d+[a-z]?\s*[.:|—–-]", re.I),
+    re.compile(r"^\|.*\|$"),
 ]
 
 # When a page was written or checked, not what it says: "Reviewed: March 2023", "Last updated on
@@ -22,7 +31,7 @@ BOILERPLATE_LINES = [
 # short goes; without one the rest must be a date ("Published in 1998, the study…" is content).
 _DATED = (
     r"^((page|article|content) )?((last|first|next) )?(medically |clinically )?"
-    r"(reviewed|updated|revised|modified|published|posted|created|review due)"
+    r"(reviewed|updated|revised|modified|published|posted|created|review due|received|accepted)"
 )
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = rf"((\d{{1,4}}|{_MONTH})[\s,./-]*){{1,4}}"

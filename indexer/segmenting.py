@@ -29,12 +29,13 @@ from dataclasses import dataclass, replace
 
 from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, is_author_list, is_boilerplate, is_byline
 from .records import Article, Document, Paragraph, Section
-from .sentences import split_sentences
+from .sentences import split_sentences, trim
 
 # Bumped whenever the rules below change what a document segments into: an index records it, and
 # one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
-SEGMENTATION_VERSION = 5  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
-# 5: a reference list under a Markdown or bold heading ends the article too
+SEGMENTATION_VERSION = 6  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
+# 5: a reference list under a Markdown or bold heading ends the article too; 6: a paper's front matter,
+# captions and Markdown table rows are not text, and a byte order mark is not part of the title
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
@@ -81,10 +82,10 @@ def lines_of(text: str) -> list[Line]:
     lines = []
     offset = 0
     for number, raw in enumerate(text.splitlines(keepends=True), start=1):
-        stripped = raw.strip()
+        stripped = trim(raw)
         quote = _QUOTE_MARKER.match(stripped)
         marker = quote.end() if quote else 0
-        stripped = stripped[marker:]
+        stripped = trim(stripped[marker:])
         if stripped:
             start = offset + raw.index(stripped, marker)
             lines.append(Line(start, start + len(stripped), number))

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .records import Sentence
+
+# Whitespace and the invisible characters editors leave at the edges of lines: a byte order mark
+# (a UTF-8 file saved by Notepad starts with one) and zero-width spaces and joiners.
+_EDGES = re.compile(r"^[\s\ufeff\u200b-\u200d\u2060]+|[\s\ufeff\u200b-\u200d\u2060]+$")
+
+
+def trim(text: str) -> str:
+    """`text` without whitespace or invisible characters at either end."""
+    return _EDGES.sub("", text)
 
 
 @lru_cache(maxsize=1)
@@ -26,12 +36,12 @@ def split_sentences(text: str, start: int, end: int) -> tuple[Sentence, ...]:
     spans: list[Sentence] = []
     cursor = 0
     for raw in _segmenter().segment(piece):
-        sentence = raw.strip()
+        sentence = trim(raw)
         if not sentence:
             continue
         found = piece.find(sentence, cursor)
         if found < 0:  # pysbd changed the text after all: keep the rest as one sentence
-            rest = piece[cursor:].strip()
+            rest = trim(piece[cursor:])
             if rest:
                 first = piece.index(rest, cursor)
                 spans.append(Sentence(start + first, start + first + len(rest)))

@@ -345,6 +345,26 @@ def test_a_reference_list_ends_the_article_whatever_its_heading_looks_like(headi
     assert article.end == text.index("a quarter.") + len("a quarter.")
 
 
+def test_front_matter_captions_and_table_rows_are_not_quoted():
+    text = (
+        "Sleep and pain in nurses\n\nCorrespondence to: Dr A Lee, a.lee@uni.example\ndoi: 10.1000/xyz123\n"
+        "Received 3 March 2021; accepted 9 May 2021\n\nPoor sleep worsened pain in most nurses.\n\n"
+        "Figure 1. Pain scores by night of sleep.\n\n| Sleep | Pain |\n|---|---|\n| under 6 h | 5.1 |\n\n"
+        "Table 2: Scores by ward\n\nTable 2 shows that night shifts scored worst.\n"
+    )
+    page = doc("paper.txt", text)
+    check_document(page)
+    assert quotable(page) == ["Poor sleep worsened pain in most nurses.", "Table 2 shows that night shifts scored worst."]
+
+
+def test_a_byte_order_mark_and_zero_width_spaces_stay_out_of_titles_and_quotes():
+    text = "\ufeffGout\n\nGout is a type of arthritis.\n\n\u200bIt causes sudden pain.\u200b\n"
+    page = doc("notepad.txt", text)
+    (article,) = check_document(page)
+    assert article.title == "Gout"
+    assert quotable(page) == ["Gout is a type of arthritis.", "It causes sudden pain."]
+
+
 def test_a_run_of_numbered_lines_is_a_list_and_a_lone_numbered_line_a_heading():
     text = (
         "Using an Inhaler\n\n1. Steps\n\nFollow these steps every time.\n\n"
