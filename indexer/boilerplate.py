@@ -13,6 +13,8 @@ BOILERPLATE_LINES = [
     re.compile(r"^(contact|call|email|follow) us\b\s*:?$", re.I),
     re.compile(r"^(leave a comment|\d+ comments?|no comments)$", re.I),
     re.compile(r"^[\s,;|·•-]*$"),  # a tag line whose tags were links: only commas remain
+    re.compile(r"^[\s=*_~#]+$"),  # a rule or a Setext heading's underline ("=====", "* * *")
+    re.compile(r"^\[\d{1,3}\]\s.*\b(19|20)\d\d\b"),  # a footnoted reference: "[1] Smith J. Gout. 2020."
     re.compile(r"^(copyright\b|©)|all rights reserved|no copyright infringement", re.I),
     re.compile(r"^the preceding article is from\b", re.I),  # reposting notice
     # a scientific article's front matter: how to reach or cite it, not what it found

@@ -357,6 +357,17 @@ def test_front_matter_captions_and_table_rows_are_not_quoted():
     assert quotable(page) == ["Poor sleep worsened pain in most nurses.", "Table 2 shows that night shifts scored worst."]
 
 
+def test_setext_underlines_rules_and_footnoted_references_are_not_quoted():
+    text = (
+        "Gout\n====\n\nGout affects 4% of adults.[1] It is more common in men.\n\n* * *\n\n"
+        "Causes\n------\n\nUric acid builds up in a joint.\n\n[1] Smith J. Gout in adults. Rheum J. 2020;4:1-9.\n"
+    )
+    page = doc("gout.md", text)
+    (article,) = check_document(page)
+    assert article.title == "Gout" and [s.heading for s in article.sections] == ["", "Causes"]
+    assert quotable(page) == ["Gout affects 4% of adults.[1]", "It is more common in men.", "Uric acid builds up in a joint."]
+
+
 def test_a_byte_order_mark_and_zero_width_spaces_stay_out_of_titles_and_quotes():
     text = "\ufeffGout\n\nGout is a type of arthritis.\n\n\u200bIt causes sudden pain.\u200b\n"
     page = doc("notepad.txt", text)
