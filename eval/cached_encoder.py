@@ -2,6 +2,12 @@
 word-piece vectors) are kept in the eval cache (the indexer's embedding cache, keyed by model
 fingerprint and text).
 
+Texts the cache lacks are encoded one at a time. In a batch, a text's vector depends in its last
+bits on the others (padded to the longest, it runs through matrix products of other shapes: up to
+1.5e-7 apart here), so the cache, and the models `train-ranker` and `train-router` fit from it,
+would depend on which evals had filled it before. One at a time, a text's vector is the same
+whatever was asked before, as when the chatbot encodes a question (~9 ms a text, once).
+
 >>> encoder = CachedEncoder(Embedder())
 >>> encoder.encode(["What is fibromyalgia?"]).shape
 (1, 384)
@@ -27,22 +33,30 @@ class CachedEncoder:
         self._cache = EmbeddingCache(cache_dir() / "questions" / "embeddings.sqlite3", embedder.info.fingerprint)
         self._tokens: TokenCache | None = None  # opened on first use (it needs the model's dimension)
 
-    def encode(self, texts: list[str], *args, **kwargs) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return self.embedder.encode(texts)
-        vectors, _ = encode_cached(list(texts), self._cache, lambda todo: self.embedder.encode(todo, *args, **kwargs))
+        vectors, _ = encode_cached(list(texts), self._cache, lambda todo: one_at_a_time(self.embedder.encode, todo))
         return vectors
 
-    def encode_with_tokens(self, texts: list[str], *args, **kwargs) -> tuple[np.ndarray, list[TokenVectors]]:
+    def encode_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
         if not texts:
             return self.embedder.encode_with_tokens(texts)
         if self._tokens is None:
             self._tokens = TokenCache(cache_dir() / "questions" / "embeddings.sqlite3", self.info.fingerprint, self.embedder.dimension)
-        vectors, tokens, _ = encode_with_tokens_cached(
-            list(texts), self._cache, self._tokens, lambda todo: self.embedder.encode_with_tokens(todo, *args, **kwargs)
-        )
+
+        def each(todo: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+            encoded = [self.embedder.encode_with_tokens([text]) for text in todo]
+            return np.concatenate([v for v, _ in encoded]), [t for _, (t,) in encoded]
+
+        vectors, tokens, _ = encode_with_tokens_cached(list(texts), self._cache, self._tokens, each)
         return vectors, tokens
 
-    def warm(self, texts: list[str], batch_size: int = 128) -> None:
-        """Encode every text the cache lacks, in batches (much faster than one by one)."""
-        self.encode_with_tokens(list(dict.fromkeys(texts)), batch_size)
+    def warm(self, texts: list[str]) -> None:
+        """Encode every text the cache lacks."""
+        self.encode_with_tokens(list(dict.fromkeys(texts)))
+
+
+def one_at_a_time(encode, texts: list[str]) -> np.ndarray:
+    """`encode` of each text alone, stacked: the same vector for a text whatever else is encoded."""
+    return np.concatenate([encode([text]) for text in texts])

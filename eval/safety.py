@@ -54,9 +54,11 @@ def embed(texts: list[str], embedder) -> np.ndarray:
     """Vectors for `texts`, from the eval cache when seen before (keyed by model and text)."""
     from indexer.cache import EmbeddingCache, encode_cached
 
+    from .cached_encoder import one_at_a_time
+
     cache = EmbeddingCache(cache_dir() / "safety" / "embeddings.sqlite3", embedder.info.fingerprint)
     try:
-        vectors, _ = encode_cached(texts, cache, embedder.encode)
+        vectors, _ = encode_cached(texts, cache, lambda todo: one_at_a_time(embedder.encode, todo))
     finally:
         cache.close()
     return vectors
