@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 from .errors import BadFileError, CorpusError
@@ -16,6 +17,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # Share of control characters (other than tab, newline, carriage return, form feed) above which
 # a file that happens to decode as UTF-8 is still binary.
 MAX_CONTROL_SHARE = 0.01
+# A saved web page rather than its text (a line opening with one of its structural tags): quotes
+# would carry its markup ("<p>Gout is …").
+_HTML_PAGE = re.compile(r"^\s*<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.MULTILINE)
+HTML_SNIFF_CHARS = 4096
 
 
 def read_document(path: Path, file: str | None = None) -> Document:
@@ -40,6 +45,8 @@ def read_document(path: Path, file: str | None = None) -> Document:
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > MAX_CONTROL_SHARE * len(text):
         raise BadFileError(name, "is binary (too many control characters), not text")
+    if _HTML_PAGE.search(text[:HTML_SNIFF_CHARS]):
+        raise BadFileError(name, "is an HTML page, not plain text; save the page's text (e.g. the browser's Save as → Text) and index that")
     return Document(file=name, text=text, sha256=hashlib.sha256(data).hexdigest())
 
 

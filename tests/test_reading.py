@@ -16,6 +16,8 @@ from indexer.reading import read_corpus, read_document
         (b"   \n\n  ", "is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is binary"),
         (b"text" + bytes(range(1, 9)) * 20, "is binary"),
+        (b"<!DOCTYPE html>\n<html><body><p>Gout is arthritis.</p></body></html>", "is an HTML page"),
+        (b"\n  <HTML>\n<head><title>Gout</title></head>", "is an HTML page"),
     ],
 )
 def test_bad_file_is_refused_with_its_name(tmp_path, content, problem):
@@ -60,3 +62,10 @@ def test_text_is_the_exact_decoded_bytes(sources):
         document = read_document(path)
         assert document.text == path.read_bytes().decode("utf-8")
         assert document.file == f"corpus/{path.name}"
+
+
+def test_text_that_mentions_tags_is_still_text(tmp_path):
+    page = tmp_path / "web.txt"
+    page.write_text("Web pages\n\nA page starts with <html> and its text sits in <body> tags.\n", encoding="utf-8")
+    assert read_document(page).text.startswith("Web pages")
+
