@@ -22,6 +22,13 @@ BOILERPLATE_LINES = [
     re.compile(r"^(correspondence|corresponding authors?|address for correspondence)\b", re.I),
     re.compile(r"^(e-?mail|orcid( id)?)\s*:", re.I),
     re.compile(r"^received\b[^.!?]{0,80}\baccepted\b", re.I),  # "Received 3 March 2021; accepted 9 May 2021"
+    # a reference entry, wherever it stands: "N Engl J Med. 2020;382:1-9", "doi:10.1056/…"
+    re.compile(r"\b(19|20)\d\d[a-z]?\s*;\s*\d+(\s*\(\d+\))?\s*:\s*[a-z]?\d+|\bdoi\s*:\s*10\.|\bdoi\.org/10\.", re.I),
+    # a web page's chrome: navigation, ads, cookie and newsletter banners, feedback prompts
+    re.compile(r"^(skip to (main )?content|advertisement|accept (all )?cookies|yes\s*/?\s*no)$", re.I),
+    re.compile(r"^(we use cookies|this (site|website) uses cookies|(sign up|subscribe) (for|to) (our|the) newsletter)\b", re.I),
+    re.compile(r"^was this (page|article|information) (helpful|useful)\??$", re.I),
+    re.compile(r"^((image|photo|picture|illustration) (credit|source)s?|source|adapted from)\s*:\s*[^!?]{1,100}$", re.I),
     # a figure's or table's caption, and the rows of a Markdown table: they stand for what the
     # text cannot show, and a row quoted alone has lost its header
     re.compile(r"^(supplementary )?(figure|fig\.|table|chart)\s*[A-Z]?\d+[a-z]?\s*[.:|—–-]", re.I),

@@ -35,8 +35,8 @@ from .sentences import split_sentences, trim
 # one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
 SEGMENTATION_VERSION = 6  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
 # 5: a reference list under a Markdown or bold heading ends the article too; 6: a paper's front matter,
-# captions, Markdown table rows, rules and footnoted references are not text, and a byte order mark is
-# not part of the title
+# captions, Markdown table rows, rules, reference entries and a web page's chrome (cookie and newsletter
+# banners, credits) are not text, and a byte order mark is not part of the title
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title

@@ -368,6 +368,19 @@ def test_setext_underlines_rules_and_footnoted_references_are_not_quoted():
     assert quotable(page) == ["Gout affects 4% of adults.[1]", "It is more common in men.", "Uric acid builds up in a joint."]
 
 
+def test_web_page_chrome_credits_and_unheaded_reference_entries_are_not_quoted():
+    text = (
+        "Skip to main content\n\nGout\n\nAdvertisement\n\nGout is a type of arthritis [1].\n\n"
+        "Image credit: Getty Images\nSource: Arthritis Foundation, 2022.\n\nWas this page helpful?\n\nYes No\n\n"
+        "Sign up for our newsletter to get health tips.\n\nWe use cookies to improve your experience.\nAccept all cookies\n\n"
+        "1. Smith J, Lee A. Gout in adults. N Engl J Med. 2020;382:1-9.\n2. Lee A. Diet and gout. doi:10.1136/bmj.l1\n"
+    )
+    page = doc("page.txt", text)
+    (article,) = check_document(page)
+    assert article.title == "Gout"
+    assert quotable(page) == ["Gout is a type of arthritis [1]."]
+
+
 def test_a_byte_order_mark_and_zero_width_spaces_stay_out_of_titles_and_quotes():
     text = "\ufeffGout\n\nGout is a type of arthritis.\n\n\u200bIt causes sudden pain.\u200b\n"
     page = doc("notepad.txt", text)
