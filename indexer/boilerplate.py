@@ -19,7 +19,7 @@ BOILERPLATE_LINES = [
     re.compile(r"^the preceding article is from\b", re.I),  # reposting notice
     # a scientific article's front matter: how to reach or cite it, not what it found
     re.compile(r"^(doi\s*:|https?://(dx\.)?doi\.org/)", re.I),
-    re.compile(r"^(correspondence|corresponding authors?|address for correspondence)\b", re.I),
+    re.compile(r"^(correspondence( to)?|corresponding authors?|address for correspondence)\s*:", re.I),
     re.compile(r"^(e-?mail|orcid( id)?)\s*:", re.I),
     re.compile(r"^received\b[^.!?]{0,80}\baccepted\b", re.I),  # "Received 3 March 2021; accepted 9 May 2021"
     # a reference entry, wherever it stands: "N Engl J Med. 2020;382:1-9", "doi:10.1056/…"
