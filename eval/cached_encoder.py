@@ -25,25 +25,32 @@ from .paths import cache_dir
 
 
 class CachedEncoder:
-    """`encode` as the wrapped embedder's, for texts it has seen from the cache."""
+    """`encode` as the wrapped embedder's, for texts it has seen from the cache (the eval cache's
+    folder `name`: "questions", or "safety" for the safety router's messages)."""
 
-    def __init__(self, embedder: Embedder):
+    def __init__(self, embedder: Embedder, name: str = "questions"):
         self.embedder = embedder
         self.info = embedder.info
-        self._cache = EmbeddingCache(cache_dir() / "questions" / "embeddings.sqlite3", embedder.info.fingerprint)
+        self._path = cache_dir() / name / "embeddings.sqlite3"
+        self._cache = EmbeddingCache(self._path, embedder.info.fingerprint)
         self._tokens: TokenCache | None = None  # opened on first use (it needs the model's dimension)
+
+    def close(self) -> None:
+        self._cache.close()
+        if self._tokens is not None:
+            self._tokens.close()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return self.embedder.encode(texts)
-        vectors, _ = encode_cached(list(texts), self._cache, lambda todo: one_at_a_time(self.embedder.encode, todo))
+        vectors, _ = encode_cached(list(texts), self._cache, lambda todo: _one_at_a_time(self.embedder.encode, todo))
         return vectors
 
     def encode_with_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
         if not texts:
             return self.embedder.encode_with_tokens(texts)
         if self._tokens is None:
-            self._tokens = TokenCache(cache_dir() / "questions" / "embeddings.sqlite3", self.info.fingerprint, self.embedder.dimension)
+            self._tokens = TokenCache(self._path, self.info.fingerprint, self.embedder.dimension)
 
         def each(todo: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
             encoded = [self.embedder.encode_with_tokens([text]) for text in todo]
@@ -57,6 +64,6 @@ class CachedEncoder:
         self.encode_with_tokens(list(dict.fromkeys(texts)))
 
 
-def one_at_a_time(encode, texts: list[str]) -> np.ndarray:
+def _one_at_a_time(encode, texts: list[str]) -> np.ndarray:
     """`encode` of each text alone, stacked: the same vector for a text whatever else is encoded."""
     return np.concatenate([encode([text]) for text in texts])

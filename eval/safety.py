@@ -21,7 +21,6 @@ from chatbot.router import Router, combine
 from chatbot.safety_classifier import Thresholds
 from chatbot.safety_rules import RuleMatch
 
-from .paths import cache_dir
 from .reports import fmt, line_chart, markdown_table
 from .safety_data import LABELS, SafetyItem
 
@@ -52,16 +51,13 @@ def _label(route) -> str:
 
 def embed(texts: list[str], embedder) -> np.ndarray:
     """Vectors for `texts`, from the eval cache when seen before (keyed by model and text)."""
-    from indexer.cache import EmbeddingCache, encode_cached
+    from .cached_encoder import CachedEncoder
 
-    from .cached_encoder import one_at_a_time
-
-    cache = EmbeddingCache(cache_dir() / "safety" / "embeddings.sqlite3", embedder.info.fingerprint)
+    encoder = CachedEncoder(embedder, "safety")
     try:
-        vectors, _ = encode_cached(texts, cache, lambda todo: one_at_a_time(embedder.encode, todo))
+        return encoder.encode(texts)
     finally:
-        cache.close()
-    return vectors
+        encoder.close()
 
 
 def route_items(router: Router, items: list[SafetyItem], embedder) -> list[Routed]:

@@ -306,10 +306,11 @@ class _ArticleBuilder:
             return None
         colon_heading = not heading and self._colon_heading(line, following)
         if heading or colon_heading:
-            if LINK_LIST_HEADING.search(self._heading_text(line)):  # "## References", "**Sources**"
+            heading_text = self._heading_text(line)
+            if LINK_LIST_HEADING.search(heading_text):  # "## References", "**Sources**"
                 return "stop"
             self.close_section()
-            self.heading, self.heading_line = self._heading_text(line), line.number
+            self.heading, self.heading_line = heading_text, line.number
             self.heading_start = line.start + self._heading_bounds(text)[0]
             self.paragraphs = []
             self.broken = False
