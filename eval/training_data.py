@@ -132,15 +132,3 @@ def collect(bot, items: list[QAItem], encoder, present: bool = True, progress=No
         if n % 1000 == 0:
             say(f"  {n} of {len(items)} questions")
     return asked
-
-
-def ranking_arrays(asked: list[Asked]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(X, y, group) over the answerable questions asked of their own index that have at least one
-    positive candidate (the others teach the ranker nothing about which quote is right)."""
-    chosen = [a for a in asked if a.present and a.item.kind == "answerable" and a.labels.any()]
-    if not chosen:
-        return np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
-    X = np.concatenate([a.features for a in chosen])
-    y = np.concatenate([a.labels for a in chosen])
-    group = np.concatenate([np.full(len(a.labels), i) for i, a in enumerate(chosen)])
-    return X, y, group
