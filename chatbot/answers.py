@@ -41,6 +41,10 @@ ADVICE_NOTICE = (
     "medicine, or getting one without a prescription. Please ask your doctor or pharmacist. "
     "Any passages below are quoted from the documents for information only."
 )
+UNSURE_NOTICE = (
+    "The documents may not answer this directly: these are the passages that come closest. "
+    "Please check whether they answer your question."
+)
 CRISIS_NOTICE = (
     "If you are thinking about harming yourself or ending your life, please reach out for help now. "
     "Call your local emergency number (911 in the US, 112 in Europe, 999 in the UK). "
@@ -103,6 +107,12 @@ class Answer:
     notice: str | None = None
     error: str | None = None
     route: Route = Route()
+    # The abstention classifier's probability that the best quote answers the question (None when
+    # it did not run: crisis, invalid, no candidate quote).
+    answerable: float | None = None
+    # Answered, but the best quote is less likely to answer than `AnswerSettings.unsure_below`:
+    # shown with UNSURE_NOTICE.
+    unsure: bool = False
     # Seconds per stage (embed, dense, bm25, fusion, extraction); for benchmarks, not serialised.
     timings: dict = field(default_factory=dict, compare=False)
 
@@ -115,4 +125,6 @@ class Answer:
             "notice": self.notice,
             "error": self.error,
             "route": self.route.to_dict(),
+            "answerable": None if self.answerable is None else round(float(self.answerable), 4),
+            "unsure": self.unsure,
         }

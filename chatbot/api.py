@@ -84,6 +84,11 @@ class AskResponse(BaseModel):
     notice: str | None = Field(description="fixed text for advice, crisis and no_answer")
     error: str | None = Field(description='why the question is "invalid"')
     route: Route
+    answerable: float | None = Field(
+        description="the abstention classifier's probability that the best quote answers the question "
+        "(null when it did not run: crisis, invalid, no candidate quote)"
+    )
+    unsure: bool = Field(description="answered, but the best quote is more likely not to answer: shown with a notice saying so")
 
 
 class Problem(BaseModel):

@@ -107,6 +107,10 @@ def render(answer) -> str:
         lines.append(f"Searching for: {answer.query}")
     if answer.notice:
         lines.append(answer.notice)
+    if answer.unsure:
+        from .answers import UNSURE_NOTICE
+
+        lines.append(UNSURE_NOTICE)
     for i, q in enumerate(answer.quotes, 1):
         where = " › ".join(p for p in (q.title, q.section) if p)
         lines.append(f"\n{i}. “{q.text}”")

@@ -190,23 +190,26 @@ class Chatbot:
         evidence = gather(current.index, current.windows, query, vectors[searched], tokens[searched], self.settings)
         timings["retrieval"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        quotes = self._quotes(current, evidence)
+        quotes, answerable = self._quotes(current, evidence)
         timings["ranking"] = time.perf_counter() - clock
+        found = {"route": route, "answerable": answerable, "timings": timings}
         if route.kind == RouteKind.ADVICE:
-            return Answer(cleaned, query, Status.ADVICE, quotes, ADVICE_NOTICE, route=route, timings=timings)
+            return Answer(cleaned, query, Status.ADVICE, quotes, ADVICE_NOTICE, **found)
         if not quotes:
-            return Answer(cleaned, query, Status.NO_ANSWER, (), NO_ANSWER_NOTICE, route=route, timings=timings)
-        return Answer(cleaned, query, Status.ANSWERED, quotes, None, route=route, timings=timings)
+            return Answer(cleaned, query, Status.NO_ANSWER, (), NO_ANSWER_NOTICE, **found)
+        unsure = answerable is not None and answerable < self.settings.unsure_below
+        return Answer(cleaned, query, Status.ANSWERED, quotes, None, unsure=unsure, **found)
 
-    def _quotes(self, current: _Current, evidence: Evidence) -> tuple[Quote, ...]:
-        """The ranked quotes, or none when the abstention classifier says the best does not answer."""
+    def _quotes(self, current: _Current, evidence: Evidence) -> tuple[tuple[Quote, ...], float | None]:
+        """The ranked quotes, or none when the abstention classifier says the best does not answer;
+        and its probability that the best does (None: no candidate to ask it about)."""
         if not len(evidence.windows):
-            return ()
+            return (), None
         logits = penalised(self.ranker.logits(evidence.features), evidence.features, self.ranker.meta["length_penalty"])
         answerable = float(self.abstainer.probability(evidence.answerability(logits)[None, :])[0])
         threshold = self.settings.answer_threshold
         if answerable < (self.abstainer.meta["threshold"] if threshold is None else threshold):
-            return ()
+            return (), answerable
         probabilities = 1.0 / (1.0 + np.exp(-logits))
         chosen = choose(current.windows, evidence.windows, probabilities, self.settings.max_quotes, self.settings.min_quote_share)
-        return tuple(make_quote(current.index, current.windows, w, p) for w, p in chosen)
+        return tuple(make_quote(current.index, current.windows, w, p) for w, p in chosen), answerable

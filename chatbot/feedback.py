@@ -39,13 +39,15 @@ def default_feedback_path() -> Path:
 
 def voted_answer(answer: dict) -> dict:
     """What a vote records of an answer (`answer` as `Answer.to_dict()` gives it): the question,
-    what was searched, the status, the quotes without their passages, and the safety route."""
+    what was searched, the status, the quotes without their passages, the safety route, and the
+    probability that the best quote answers."""
     return {
         "question": answer.get("question"),
         "query": answer.get("query"),
         "status": answer.get("status"),
         "quotes": [{k: q.get(k) for k in _QUOTE_FIELDS} for q in answer.get("quotes") or []],
         "route": answer.get("route"),
+        "answerable": answer.get("answerable"),
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from .answers import Answer, Quote, Status
+from .answers import UNSURE_NOTICE, Answer, Quote, Status
 
 TITLE = "Fibro Quote Bot"
 HEADER = f"""
@@ -41,11 +41,13 @@ ERROR_TEXT = "Sorry, something went wrong on our side while answering. Please tr
 VOTE_ERROR_TEXT = "Sorry, your vote could not be saved."
 # Shown in the chat; longer input is cut for display only (the engine reports it as too long).
 MAX_SHOWN_CHARS = 2000
-STATUS_LABELS = {
+# The heading of each notice: one per status that has one, and the caution on unsure quotes.
+NOTICE_LABELS = {
     Status.CRISIS: "Please get help now",
     Status.ADVICE: "Not medical advice",
     Status.NO_ANSWER: "No answer in the documents",
     Status.INVALID: "Please check your question",
+    "unsure": "Maybe not an answer",
 }
 
 CSS = """
@@ -59,7 +61,7 @@ CSS = """
 .fqb-notice strong { display: block; margin-bottom: .15rem; }
 .fqb-crisis { background: #fde8e8; border-color: #c81e1e; color: #771d1d; font-size: 1.05rem; }
 .fqb-advice { background: #fdf6b2; border-color: #c27803; color: #723b13; }
-.fqb-none, .fqb-invalid { background: #f3f4f6; border-color: #9ca3af; color: #374151; }
+.fqb-none, .fqb-invalid, .fqb-unsure { background: #f3f4f6; border-color: #9ca3af; color: #374151; }
 .fqb-error { background: #fde8e8; border-color: #9b1c1c; color: #771d1d; }
 .fqb-quote { margin: 0 0 .9rem 0; }
 .fqb-quote blockquote { margin: 0; padding: .35rem .8rem; border-left: 4px solid #0e9f6e;
@@ -129,14 +131,15 @@ def render_quote(quote: Quote) -> str:
 
 
 def render_notice(kind: str, css_class: str, text: str, role: str = "note") -> str:
-    label = STATUS_LABELS.get(kind, "")
+    label = NOTICE_LABELS.get(kind, "")
     heading = f"<strong>{literal(label)}</strong>" if label else ""
     return f'<div class="fqb-notice {css_class}" role="{role}">{heading}{literal(text)}</div>'
 
 
 def render_answer(answer: Answer) -> str:
     """An answer as one line of HTML: crisis help first, then what was searched, the advice
-    notice, the quotes with their sources, or the no-answer notice."""
+    notice or the notice that the quotes may not answer, the quotes with their sources, or the
+    no-answer notice."""
     parts = []
     if answer.status == Status.INVALID:
         parts.append(render_notice(Status.INVALID, "fqb-invalid", answer.error or ERROR_TEXT))
@@ -146,6 +149,8 @@ def render_answer(answer: Answer) -> str:
         parts.append(f'<p class="fqb-searching">Searching for: <q>{literal(answer.query)}</q></p>')
     if answer.status == Status.ADVICE:
         parts.append(render_notice(Status.ADVICE, "fqb-advice", answer.notice or ""))
+    if answer.unsure:
+        parts.append(render_notice("unsure", "fqb-unsure", UNSURE_NOTICE))
     parts += [render_quote(q) for q in answer.quotes]
     if answer.status == Status.NO_ANSWER:
         parts.append(render_notice(Status.NO_ANSWER, "fqb-none", answer.notice or ""))

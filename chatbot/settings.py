@@ -47,6 +47,10 @@ class AnswerSettings:
     # Answer only when the abstention classifier's probability that the best quote answers is at
     # least this; None takes the operating point chosen on the tune split (chatbot/models/abstention.json).
     answer_threshold: float | None = None
+    # Answered, yet the classifier finds the best quote less likely to answer than not: the quotes
+    # come with a notice that they may not answer the question directly (docs/evaluation.md
+    # measures how often such a top quote is wrong, against the others).
+    unsure_below: float = 0.5
     max_history_turns: int = 6
 
     def __post_init__(self):
@@ -55,6 +59,8 @@ class AnswerSettings:
         Fusion.from_str(self.fusion)
         if not 0.0 <= self.dense_weight <= 1.0:
             raise ValueError(f"dense_weight {self.dense_weight!r} must lie between 0 and 1 (BM25 gets 1 - dense_weight)")
+        if not 0.0 <= self.unsure_below <= 1.0:
+            raise ValueError(f"unsure_below {self.unsure_below!r} must lie between 0 and 1 (a probability)")
         if self.rrf_k < 1 or self.candidates < 1:
             raise ValueError(f"rrf_k ({self.rrf_k!r}) and candidates ({self.candidates!r}) must be at least 1")
 

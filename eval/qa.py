@@ -9,7 +9,8 @@ chatbot, three baselines rank the same indexed sentences in the same run: BM25 (
 Reported per set: top-quote hit@1 / hit@3 over answerable questions (an abstention is a miss),
 false abstention (answerable questions refused), refusal of unanswerable questions, and refusal
 of questions about subjects absent from the documents (questions of articles left out of the
-index, or of another set with --absent-from).
+index, or of another set with --absent-from); and how often the top quote of an answer shown as
+unsure (maybe not an answer) is wrong, against the other answers.
 
 >>> result = run_qa(load_qa_set("../shared/datasets/squad2/dev-corpus"), Embedder(), split="report")
 >>> result.metrics["chatbot"]["hit@1"]
@@ -48,6 +49,7 @@ class QARecord:
     rank: int | None
     baselines: dict[str, int | None] = field(default_factory=dict)
     top_quote: str = ""
+    unsure: bool = False  # answered with the notice that the quotes may not answer
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ def run_qa(
                 rank=first_hit([quote_hit(item, q) for q in answer.quotes]) if item.kind == "answerable" else None,
                 baselines=ranks,
                 top_quote=answer.quotes[0].text[:300] if answer.quotes else "",
+                unsure=answer.unsure,
             )
         )
         if n % 500 == 0:
@@ -232,12 +235,26 @@ def qa_metrics(records) -> dict[str, dict[str, float | None]]:
             "false_abstention": _share([r.status == "no_answer" for r in answerable]),
             "unanswerable_refused": _share(refused["unanswerable"]),
             "absent_refused": _share(refused["absent"]),
+            **unsure_metrics(records),
         }
     }
     for name in BASELINES:
         ranks = [r.baselines.get(name) for r in answerable]
         metrics[name] = {"hit@1": _share([r == 1 for r in ranks]), "hit@3": _share([r is not None for r in ranks])}
     return metrics
+
+
+def unsure_metrics(records) -> dict[str, float | None]:
+    """How well the notice that the quotes may not answer is placed: the share of answered
+    questions that carry it, and how often the top quote is wrong (an unanswerable or absent
+    question answered, or an answerable one whose top quote misses) with and without it."""
+    answered = [r for r in records if r.status == "answered"]
+    wrong = {id(r): r.kind != "answerable" or r.rank != 1 for r in answered}
+    return {
+        "answered_unsure": _share([r.unsure for r in answered]),
+        "unsure_top_wrong": _share([wrong[id(r)] for r in answered if r.unsure]),
+        "sure_top_wrong": _share([wrong[id(r)] for r in answered if not r.unsure]),
+    }
 
 
 def report(result: QAResult, info: dict) -> tuple[dict, str, dict]:
@@ -264,6 +281,9 @@ Chatbot hit@1 minus the best baseline's ({best}): **{(bot['hit@1'] or 0) - (m[be
     ["answerable questions refused (false abstention)", bot["false_abstention"]],
     ["unanswerable questions refused", bot["unanswerable_refused"]],
     ["questions about absent subjects refused", bot["absent_refused"]],
+    ["answered questions shown as maybe not answered (unsure)", bot["answered_unsure"]],
+    ["top quote wrong, unsure answers", bot["unsure_top_wrong"]],
+    ["top quote wrong, other answers", bot["sure_top_wrong"]],
 ])}
 """
     chart = bar_chart(

@@ -134,6 +134,20 @@ def test_benign_look_alikes_are_not_routed(bot, question):
     assert bot.ask(question).status in ("answered", "no_answer")
 
 
+def test_an_answer_is_unsure_exactly_when_its_probability_is_under_the_setting(bot):
+    from dataclasses import replace
+
+    questions = ["What is fibromyalgia?", "Is ketamine addictive?", "When was ketamine first discovered?", "Does it hurt?"]
+    for below in (0.0, 0.5, 1.0):
+        strict = bot.with_settings(replace(bot.settings, unsure_below=below))
+        for answer in map(strict.ask, questions):
+            assert 0.0 <= answer.answerable <= 1.0
+            assert answer.unsure == (answer.status == "answered" and answer.answerable < below)
+            assert answer.to_dict()["unsure"] == answer.unsure
+    assert not bot.ask("What is fibromyalgia?").unsure  # two articles define it
+    assert bot.ask("I want to kill myself").answerable is None  # crisis: nothing searched
+
+
 def test_informational_dose_question_is_answered(bot):
     answer = bot.ask("What dose is used in IV ketamine infusions?")
     assert answer.status == "answered"

@@ -155,3 +155,18 @@ def test_a_qa_folder_reads_as_a_benchmark_of_its_split_s_paragraphs(tmp_path):
     assert data.corpus == {"Alpha#0": ("Alpha", "Alpha one is first."), "Alpha#1": ("Alpha", "Alpha two holds 1962.")}
     # Only answerable questions of the split, judged by the paragraph that holds their answer.
     assert data.queries == {"q1": "When?"} and data.qrels == {"q1": {"Alpha#1": 1}}
+
+
+def test_unsure_answers_are_scored_by_how_often_their_top_quote_is_wrong():
+    from eval.qa import QARecord, unsure_metrics
+
+    def record(kind, status, rank, unsure):
+        return QARecord("x", kind, "q?", "q?", status, rank, unsure=unsure)
+
+    records = [
+        record("answerable", "answered", 1, False), record("answerable", "answered", 2, False),  # one wrong of two
+        record("answerable", "answered", 1, True), record("absent", "answered", None, True),  # one wrong of two
+        record("unanswerable", "answered", None, True), record("answerable", "no_answer", None, False),  # refused: not counted
+    ]
+    assert unsure_metrics(records) == {"answered_unsure": 0.6, "unsure_top_wrong": 0.6667, "sure_top_wrong": 0.5}
+    assert unsure_metrics([]) == {"answered_unsure": None, "unsure_top_wrong": None, "sure_top_wrong": None}

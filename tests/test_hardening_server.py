@@ -493,7 +493,7 @@ def test_crafted_events_cannot_move_the_feedback_store_or_break_its_lines(site):
     assert len(lines) == 3 * len(sessions)
     records = [json.loads(line) for line in lines]  # one whole JSON object on each line
     assert all(
-        set(r) == {"timestamp", "vote", "question", "query", "status", "quotes", "route", "session", "message"} for r in records
+        set(r) == {"timestamp", "vote", "question", "query", "status", "quotes", "route", "answerable", "session", "message"} for r in records
     )
     assert [r["session"] for r in records] == [s for s in sessions for _ in range(3)]
     assert [r["vote"] for r in records] == ["up", "withdrawn", "down"] * len(sessions)

@@ -21,7 +21,7 @@ def test_fusions_are_named_by_the_enum_and_an_unknown_one_is_refused_with_the_kn
 @pytest.mark.parametrize(
     "field, value, message",
     [("dense_weight", 1.5, "between 0 and 1"), ("dense_weight", -0.1, "between 0 and 1"), ("rrf_k", 0, "at least 1"),
-     ("candidates", 0, "at least 1")],
+     ("candidates", 0, "at least 1"), ("unsure_below", 1.2, "between 0 and 1")],
 )
 def test_weights_and_sizes_out_of_range_are_refused(field, value, message):
     with pytest.raises(ValueError, match=message):

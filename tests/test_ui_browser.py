@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chatbot.answers import CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer
+from chatbot.answers import CRISIS_NOTICE, NO_ANSWER_NOTICE, UNSURE_NOTICE, Answer, Quote
 from chatbot.feedback import FeedbackStore, feedback_record
 from chatbot.rendering import ERROR_TEXT, literal, render_answer
 from eval.load import ask_sync
@@ -261,6 +261,17 @@ def test_crisis_help_comes_before_anything_else():
     assert render_answer(answer).startswith(
         '<div class="fqb-answer fqb-status-crisis"><div class="fqb-notice fqb-crisis"'
     )
+
+
+def test_unsure_quotes_come_after_a_notice_saying_they_may_not_answer():
+    quote = Quote("Ketamine was first made in 1962.", "corpus/a.txt", 0, 32, 1, "Ketamine", "", 0.4, (), "", 0)
+    shown = {
+        unsure: render_answer(Answer("q", "q", "answered", (quote,), answerable=0.3 if unsure else 0.9, unsure=unsure))
+        for unsure in (True, False)
+    }
+    notice = literal(UNSURE_NOTICE)
+    assert notice not in shown[False] and "Maybe not an answer" not in shown[False]
+    assert shown[True].index("Maybe not an answer") < shown[True].index(notice) < shown[True].index("first made in 1962")
 
 
 def test_the_feedback_store_exports_whole_lines_after_votes_from_many_threads(tmp_path):
