@@ -110,6 +110,16 @@ def test_an_out_of_scope_question_gets_the_no_answer_notice(chat):
 
 
 @pytest.mark.browser
+def test_quotes_the_bot_is_unsure_of_come_after_a_notice_saying_so(chat, bot):
+    question = "Is ketamine addictive?"  # the documents never say; the classifier gives it ~0.15
+    assert bot.ask(question).unsure
+    answer = ask(chat, question)
+    first = answer.locator(".fqb-answer > *").first
+    assert "fqb-unsure" in first.get_attribute("class") and plain(UNSURE_NOTICE) in plain(first.inner_text())
+    assert answer.locator(".fqb-quote").count() >= 1
+
+
+@pytest.mark.browser
 def test_a_crisis_message_shows_emergency_help_first(chat):
     answer = ask(chat, "I want to kill myself")
     first = answer.locator(".fqb-answer > *").first
