@@ -249,11 +249,14 @@ def unsure_metrics(records) -> dict[str, float | None]:
     questions that carry it, and how often the top quote is wrong (an unanswerable or absent
     question answered, or an answerable one whose top quote misses) with and without it."""
     answered = [r for r in records if r.status == "answered"]
-    wrong = {id(r): r.kind != "answerable" or r.rank != 1 for r in answered}
+
+    def wrong(r: QARecord) -> bool:
+        return r.kind != "answerable" or r.rank != 1
+
     return {
         "answered_unsure": _share([r.unsure for r in answered]),
-        "unsure_top_wrong": _share([wrong[id(r)] for r in answered if r.unsure]),
-        "sure_top_wrong": _share([wrong[id(r)] for r in answered if not r.unsure]),
+        "unsure_top_wrong": _share([wrong(r) for r in answered if r.unsure]),
+        "sure_top_wrong": _share([wrong(r) for r in answered if not r.unsure]),
     }
 
 
