@@ -194,7 +194,7 @@ def test_the_api_returns_the_ask_json_contract(app_url, bot):
     assert ask_sync(app_url, "")["status"] == "invalid"
     schema = httpx.get(app_url + "openapi.json").json()
     assert set(schema["paths"]) == {"/api/ask", "/api/health", "/api/documents"}
-    assert {"question", "query", "status", "quotes", "notice", "error", "route"} <= set(
+    assert {"question", "query", "status", "quotes", "notice", "error", "route", "answerable", "unsure"} <= set(
         schema["components"]["schemas"]["AskResponse"]["properties"]
     )
     assert httpx.get(app_url + "docs").status_code == 200
