@@ -247,16 +247,21 @@ def qa_metrics(records) -> dict[str, dict[str, float | None]]:
 def unsure_metrics(records) -> dict[str, float | None]:
     """How well the notice that the quotes may not answer is placed: the share of answered
     questions that carry it, and how often the top quote is wrong (an unanswerable or absent
-    question answered, or an answerable one whose top quote misses) with and without it."""
+    question answered, or an answerable one whose top quote misses) with and without it; and, per
+    kind of question, the share refused or answered with it."""
     answered = [r for r in records if r.status == "answered"]
 
     def wrong(r: QARecord) -> bool:
         return r.kind != "answerable" or r.rank != 1
 
+    def doubted(kind: str) -> float | None:
+        return _share([r.status == "no_answer" or r.unsure for r in records if r.kind == kind])
+
     return {
         "answered_unsure": _share([r.unsure for r in answered]),
         "unsure_top_wrong": _share([wrong(r) for r in answered if r.unsure]),
         "sure_top_wrong": _share([wrong(r) for r in answered if not r.unsure]),
+        **{f"{kind}_refused_or_unsure": doubted(kind) for kind in ("answerable", "unanswerable", "absent")},
     }
 
 
@@ -287,6 +292,9 @@ Chatbot hit@1 minus the best baseline's ({best}): **{(bot['hit@1'] or 0) - (m[be
     ["answered questions shown as maybe not answered (unsure)", bot["answered_unsure"]],
     ["top quote wrong, unsure answers", bot["unsure_top_wrong"]],
     ["top quote wrong, other answers", bot["sure_top_wrong"]],
+    ["answerable questions refused or shown as unsure", bot["answerable_refused_or_unsure"]],
+    ["unanswerable questions refused or shown as unsure", bot["unanswerable_refused_or_unsure"]],
+    ["questions about absent subjects refused or shown as unsure", bot["absent_refused_or_unsure"]],
 ])}
 """
     chart = bar_chart(

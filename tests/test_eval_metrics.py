@@ -168,5 +168,8 @@ def test_unsure_answers_are_scored_by_how_often_their_top_quote_is_wrong():
         record("answerable", "answered", 1, True), record("absent", "answered", None, True),  # one wrong of two
         record("unanswerable", "answered", None, True), record("answerable", "no_answer", None, False),  # refused: not counted
     ]
-    assert unsure_metrics(records) == {"answered_unsure": 0.6, "unsure_top_wrong": 0.6667, "sure_top_wrong": 0.5}
-    assert unsure_metrics([]) == {"answered_unsure": None, "unsure_top_wrong": None, "sure_top_wrong": None}
+    assert unsure_metrics(records) == {
+        "answered_unsure": 0.6, "unsure_top_wrong": 0.6667, "sure_top_wrong": 0.5,
+        "answerable_refused_or_unsure": 0.5, "unanswerable_refused_or_unsure": 1.0, "absent_refused_or_unsure": 1.0,
+    }
+    assert set(unsure_metrics([]).values()) == {None}
