@@ -211,5 +211,6 @@ class Chatbot:
         if answerable < (self.abstainer.meta["threshold"] if threshold is None else threshold):
             return (), answerable
         probabilities = 1.0 / (1.0 + np.exp(-logits))
-        chosen = choose(current.windows, evidence.windows, probabilities, self.settings.max_quotes, self.settings.min_quote_share)
-        return tuple(make_quote(current.index, current.windows, w, p) for w, p in chosen), answerable
+        table = current.index.sentence_table
+        chosen = choose(current.windows, table, evidence.windows, probabilities, self.settings.max_quotes, self.settings.min_quote_share)
+        return tuple(make_quote(current.index, first, last, p) for first, last, p in chosen), answerable

@@ -1,8 +1,8 @@
-"""Quotes from ranked windows: the best candidates that do not overlap, cut verbatim from their
-files with their sources.
+"""Quotes from ranked windows: the best candidates (each widened to the whole of a short list it
+quotes part of) that do not overlap, cut verbatim from their files with their sources.
 
->>> chosen = choose(windows, evidence.windows, probabilities, max_quotes=3, min_share=0.5)
->>> [make_quote(index, windows, w, p) for w, p in chosen]
+>>> chosen = choose(windows, index.sentence_table, evidence.windows, probabilities, max_quotes=3, min_share=0.5)
+>>> [make_quote(index, first, last, p) for first, last, p in chosen]
 """
 
 from __future__ import annotations
@@ -10,36 +10,42 @@ from __future__ import annotations
 import numpy as np
 
 from indexer import Index
+from indexer.sentence_table import SentenceTable
 
 from .answers import Quote
-from .candidates import WindowSet
+from .candidates import WindowSet, whole_list
 
 
 def choose(
-    windows: WindowSet, ids: np.ndarray, probabilities: np.ndarray, max_quotes: int, min_share: float
-) -> list[tuple[int, float]]:
-    """(window id, probability) of up to `max_quotes` windows, best first: none overlapping an
+    windows: WindowSet,
+    table: SentenceTable,
+    ids: np.ndarray,
+    probabilities: np.ndarray,
+    max_quotes: int,
+    min_share: float,
+) -> list[tuple[int, int, float]]:
+    """(first sentence, last sentence, probability) of up to `max_quotes` windows, best first, each
+    widened to the whole of a short list it quotes part of (`whole_list`): none overlapping an
     earlier one, each at least `min_share` of the best's probability."""
-    chosen: list[tuple[int, float]] = []
-    taken: list[tuple[int, int]] = []
+    chosen: list[tuple[int, int, float]] = []
     best = float(probabilities.max()) if len(probabilities) else 0.0
     for position in np.argsort(-probabilities, kind="stable"):
         probability = float(probabilities[position])
         if len(chosen) == max_quotes or probability < min_share * best:
             break
         window = int(ids[position])
-        first, last = int(windows.first[window]), int(windows.last[window])
-        if any(first <= b and a <= last for a, b in taken):
+        first, last = whole_list(table, int(windows.first[window]), int(windows.last[window]))
+        if any(first <= b and a <= last for a, b, _ in chosen):
             continue
-        taken.append((first, last))
-        chosen.append((window, probability))
+        chosen.append((first, last, probability))
     return chosen
 
 
-def make_quote(index: Index, windows: WindowSet, window: int, score: float) -> Quote:
-    """The window's sentences as a verbatim quote, with the passage(s) around it as context."""
-    head_chunk, head = index.sentence(int(windows.first[window]))
-    tail_chunk, tail = index.sentence(int(windows.last[window]))
+def make_quote(index: Index, first: int, last: int, score: float) -> Quote:
+    """Sentences first..last (index rows, one paragraph) as a verbatim quote, with the passage(s)
+    around it as context."""
+    head_chunk, head = index.sentence(first)
+    tail_chunk, tail = index.sentence(last)
     source = index.sources[head_chunk.file]
     start, end = head.start, tail.end
     context_start, context_end = min(start, head_chunk.start), max(end, tail_chunk.end)

@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from indexer import Embedder, tokenize
 
 from .cached_encoder import CachedEncoder
@@ -50,6 +52,8 @@ class QARecord:
     baselines: dict[str, int | None] = field(default_factory=dict)
     top_quote: str = ""
     unsure: bool = False  # answered with the notice that the quotes may not answer
+    top_words: int | None = None  # words of the top quote (None: no quote)
+    answers_held: float | None = None  # share of a list question's gold answers the top quote holds (see held_share)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,21 @@ def quote_hit(item: QAItem, quote) -> bool:
     """A chatbot quote (or any of the places its words also appear) hits the item."""
     places = [(quote.file, quote.start, quote.end), *((loc.file, loc.start, loc.end) for loc in quote.also_in)]
     return any(span_hit(item, Path(f).name, s, e, quote.text) for f, s, e in places)
+
+
+LIST_ANSWERS = 3  # a question with this many gold answers or more asks for a list (the pages' "symptoms include: ...")
+
+
+def held_share(item: QAItem, quote) -> float | None:
+    """For an answerable question with LIST_ANSWERS gold answers or more whose top quote comes from
+    one of its files and holds at least one of them: the share of them the quote holds (a whole
+    list or a piece of it). None otherwise."""
+    if item.kind != "answerable" or len(item.answers) < LIST_ANSWERS or quote is None:
+        return None
+    if Path(quote.file).name not in item.files:
+        return None
+    held = [answer in quote.text for answer in item.answers]
+    return sum(held) / len(held) if any(held) else None
 
 
 def first_hit(hits: list[bool]) -> int | None:
@@ -205,6 +224,8 @@ def run_qa(
                 baselines=ranks,
                 top_quote=answer.quotes[0].text[:300] if answer.quotes else "",
                 unsure=answer.unsure,
+                top_words=len(answer.quotes[0].text.split()) if answer.quotes else None,
+                answers_held=held_share(item, answer.quotes[0] if answer.quotes else None),
             )
         )
         if n % 500 == 0:
@@ -236,12 +257,27 @@ def qa_metrics(records) -> dict[str, dict[str, float | None]]:
             "unanswerable_refused": _share(refused["unanswerable"]),
             "absent_refused": _share(refused["absent"]),
             **unsure_metrics(records),
+            **quote_shape(records),
         }
     }
     for name in BASELINES:
         ranks = [r.baselines.get(name) for r in answerable]
         metrics[name] = {"hit@1": _share([r == 1 for r in ranks]), "hit@3": _share([r is not None for r in ranks])}
     return metrics
+
+
+def quote_shape(records) -> dict[str, float | None]:
+    """Words per top quote (median and mean over the answered questions), and for list questions
+    (`held_share`) how many of them and the mean share of their gold answers the top quote holds."""
+    words = [r.top_words for r in records if r.status == "answered" and r.top_words is not None]
+    held = [r.answers_held for r in records if r.answers_held is not None]
+    return {
+        "top_quote_words_median": float(np.median(words)) if words else None,
+        "top_quote_words_mean": round(float(np.mean(words)), 1) if words else None,
+        "list_questions": len(held),
+        "list_answers_held": round(float(np.mean(held)), 4) if held else None,
+        "list_answers_all_held": _share([h == 1.0 for h in held]),
+    }
 
 
 def unsure_metrics(records) -> dict[str, float | None]:
@@ -295,6 +331,13 @@ Chatbot hit@1 minus the best baseline's ({best}): **{(bot['hit@1'] or 0) - (m[be
     ["answerable questions refused or shown as unsure", bot["answerable_refused_or_unsure"]],
     ["unanswerable questions refused or shown as unsure", bot["unanswerable_refused_or_unsure"]],
     ["questions about absent subjects refused or shown as unsure", bot["absent_refused_or_unsure"]],
+])}
+
+{markdown_table(["top quotes", "value"], [
+    ["words per top quote, median / mean", f"{bot['top_quote_words_median']} / {bot['top_quote_words_mean']}"],
+    [f"questions with {LIST_ANSWERS}+ gold answers whose top quote, from their file, holds one (on web pages mostly lists; in SQuAD, several annotators' wordings)", bot["list_questions"]],
+    ["their gold answers the top quote holds, mean share", bot["list_answers_held"]],
+    ["of them, those whose top quote holds every gold answer", bot["list_answers_all_held"]],
 ])}
 """
     chart = bar_chart(

@@ -7,7 +7,7 @@ import hashlib
 
 import numpy as np
 
-from chatbot.candidates import WindowSet
+from chatbot.candidates import WindowSet, whole_list
 from chatbot.extraction import choose
 from indexer.chunking import chunk_article
 from indexer.records import Document
@@ -100,11 +100,44 @@ def test_choose_takes_the_best_windows_that_do_not_overlap():
     windows = windows_of(table)
     ids = windows.around(np.arange(len(table)))
     probabilities = np.linspace(0.2, 0.9, len(ids))
-    chosen = choose(windows, ids, probabilities, max_quotes=3, min_share=0.0)
-    assert [p for _, p in chosen] == sorted((p for _, p in chosen), reverse=True)
-    taken = [(int(windows.first[w]), int(windows.last[w])) for w, _ in chosen]
+    chosen = choose(windows, table, ids, probabilities, max_quotes=3, min_share=0.0)
+    assert [p for _, _, p in chosen] == sorted((p for _, _, p in chosen), reverse=True)
+    taken = [(first, last) for first, last, _ in chosen]
     assert all(a2 > b1 or a1 > b2 for i, (a1, b1) in enumerate(taken) for a2, b2 in taken[i + 1 :])
-    assert len(choose(windows, ids, probabilities, max_quotes=3, min_share=0.99)) == 1
+    assert len(choose(windows, table, ids, probabilities, max_quotes=3, min_share=0.99)) == 1
+
+
+LIST_TEXT = (
+    "Gout\n\n"
+    "## Symptoms\n\n"
+    "A flare often starts at night. Symptoms include:\n"
+    "- intense pain in the joint\n- swelling and warmth\n- red or purple skin\n- stiffness\n\n"
+    "Causes include:\n- too much uric acid\n- some medicines\n"
+)
+
+
+def test_a_quote_of_part_of_a_short_list_takes_in_the_whole_list():
+    table, _, sentences = table_of(LIST_TEXT)
+    assert sentences[1] == "Symptoms include:" and sentences[6] == "Causes include:"
+    windows = windows_of(table)
+    # two middle items: back to their label, on to the last item, never past the next label
+    assert whole_list(table, 3, 4) == (1, 5)
+    assert whole_list(table, 5, 5) == (1, 5)
+    assert whole_list(table, 1, 2) == (1, 5)  # the label with its first item
+    assert whole_list(table, 0, 2) == (0, 5)  # the sentence before the label stays in, nothing is dropped
+    assert whole_list(table, 0, 0) == (0, 0)  # no list quoted: unchanged
+    assert whole_list(table, 7, 7) == (6, 8)
+    # the widened quote is what later windows may not overlap
+    ids = windows.around(np.array([3, 4]))
+    chosen = choose(windows, table, ids, np.linspace(0.9, 0.5, len(ids)), max_quotes=3, min_share=0.0)
+    assert chosen[0][:2] == (1, 5) and len(chosen) == 1
+
+
+def test_a_long_list_is_quoted_as_ranked():
+    items = "".join(f"- item number {n} of a long list of things to know\n" for n in range(1, 16))
+    table, _, _ = table_of(f"Gout\n\n## Advice\n\nPeople should know:\n{items}")
+    assert len(table) == 16 and table.flags[0] & SentenceFlag.LABEL
+    assert whole_list(table, 3, 4) == (3, 4)
 
 
 def test_a_question_of_the_document_is_quoted_only_with_its_answer():

@@ -173,3 +173,29 @@ def test_unsure_answers_are_scored_by_how_often_their_top_quote_is_wrong():
         "answerable_refused_or_unsure": 0.5, "unanswerable_refused_or_unsure": 1.0, "absent_refused_or_unsure": 1.0,
     }
     assert set(unsure_metrics([]).values()) == {None}
+
+
+def test_a_list_question_is_scored_by_the_share_of_its_items_the_top_quote_holds():
+    from types import SimpleNamespace
+
+    from eval.qa import QARecord, held_share, quote_shape
+    from eval.qa_data import QAItem
+
+    items = ("intense pain", "swelling", "red skin", "stiffness")
+    item = QAItem("q", "What are the symptoms of gout?", "answerable", ("gout.txt",), items)
+    quote = SimpleNamespace(file="/corpus/gout.txt", text="Symptoms include:\n- intense pain\n- swelling")
+    assert held_share(item, quote) == 0.5
+    assert held_share(item, SimpleNamespace(file="/corpus/other.txt", text=quote.text)) is None  # another file
+    assert held_share(item, SimpleNamespace(file="/corpus/gout.txt", text="Gout is arthritis.")) is None  # a miss
+    assert held_share(QAItem("q", "When?", "answerable", ("gout.txt",), ("1962",)), quote) is None  # not a list
+    assert held_share(item, None) is None
+
+    def record(status, words, held):
+        return QARecord("x", "answerable", "q?", "q?", status, 1, top_words=words, answers_held=held)
+
+    shape = quote_shape([record("answered", 10, 0.5), record("answered", 30, 1.0), record("answered", 20, None), record("no_answer", None, None)])
+    assert shape == {
+        "top_quote_words_median": 20.0, "top_quote_words_mean": 20.0,
+        "list_questions": 2, "list_answers_held": 0.75, "list_answers_all_held": 0.5,
+    }
+    assert quote_shape([])["list_answers_held"] is None
