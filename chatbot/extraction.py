@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from indexer import Index
-from indexer.sentence_table import SentenceTable
+from indexer.segmenting import marker_start
+from indexer.sentence_table import SentenceFlag, SentenceTable
 
 from .answers import Quote
 from .candidates import WindowSet, whole_list
@@ -42,12 +43,14 @@ def choose(
 
 
 def make_quote(index: Index, first: int, last: int, score: float) -> Quote:
-    """Sentences first..last (index rows, one paragraph) as a verbatim quote, with the passage(s)
-    around it as context."""
+    """Sentences first..last (index rows, one paragraph) as a verbatim quote, from the marker of its
+    first list item if it starts with one, with the passage(s) around it as context."""
     head_chunk, head = index.sentence(first)
     tail_chunk, tail = index.sentence(last)
     source = index.sources[head_chunk.file]
     start, end = head.start, tail.end
+    if index.sentence_table.flags[first] & SentenceFlag.LIST_ITEM:
+        start = marker_start(source, start)  # "1. Rest …", as the items after it show theirs
     context_start, context_end = min(start, head_chunk.start), max(end, tail_chunk.end)
     return Quote(
         text=source[start:end],

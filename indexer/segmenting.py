@@ -52,7 +52,8 @@ _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
 # Markdown quote marks, not a sign before a number ("> 50 mg", ">= 18 years", ">.5"): possessive,
 # so a sign's spaces are never given back to let the rest match.
 _QUOTE_MARKER = re.compile(r"(?:>[ \t]*)++(?![\d.,=%])")
-_NUMBERED_ITEM = re.compile(r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
+_NUMBER = r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+"  # "3. ", "b) "
+_NUMBERED_ITEM = re.compile(_NUMBER + r"(?=\S)")
 _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1:?")
 # A bold run-in label before a paragraph's text ("**Methods.** We enrolled …"); its last character
 # must end a sentence or be ":" so that bold words of the sentence ("**Do not** stop …") stay.
@@ -157,6 +158,17 @@ def bullet_end(source: str, line: Line) -> int:
     if run_in:
         start = run_in.end()
     return start if start < line.end else line.start
+
+
+def marker_start(source: str, start: int) -> int:
+    """Where the bullet or number of the list item whose text starts at `start` begins ("- ", "• ",
+    "3. ", "b) "), so that a quote of items shows each item's marker, the first one's too; `start`
+    when the text before it on its line is not just such a marker."""
+    line_start = source.rfind("\n", 0, start) + 1
+    marker = source[line_start:start].lstrip(" \t")
+    bullets = marker.rstrip(" \t")
+    bulleted = bool(bullets) and not bullets.strip(BULLETS) and bullets != marker  # bullets, then a space
+    return start - len(marker) if bulleted or re.fullmatch(_NUMBER, marker) else start
 
 
 def _is_bold(source: str, at: int) -> bool:

@@ -12,7 +12,7 @@ from indexer.boilerplate import is_boilerplate
 from indexer.dedup import deduplicate
 from indexer.reading import read_document
 from indexer.records import Document
-from indexer.segmenting import segment
+from indexer.segmenting import marker_start, segment
 from tests.conftest import CORPUS
 
 TAG_PAGE = CORPUS / "003_adc36a2e2c4ab3c7.txt"
@@ -435,3 +435,20 @@ def test_a_quoted_key_points_box_is_a_heading_and_its_items_without_the_quote_ma
         ("Key points", [["Plaque causes gum disease.", "It can be reversed."]]),
         ("Dose", [["> 50 mg was the usual dose in older leaflets."]]),  # a sign, not a quote mark
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "marker"),
+    [
+        ("Steps:\n1. Rest your arm", "Rest", "1. Rest"),
+        ("Steps:\n  b) Ice the elbow", "Ice", "b) Ice"),
+        ("Symptoms\n• Intense pain", "Intense", "• Intense"),
+        ("Symptoms\r\n- swelling", "swelling", "- swelling"),
+        ("Symptoms include: pain and swelling", "pain", "pain"),  # no marker before it on its line
+        ("**Methods.** We enrolled 40 adults", "We", "We"),  # a bold run-in label is not a marker
+        ("pain", "pain", "pain"),
+    ],
+)
+def test_a_list_item_s_marker_is_found_before_its_text(text, item, marker):
+    at = text.index(item)
+    assert text[marker_start(text, at) :].startswith(marker)
