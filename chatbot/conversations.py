@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .shared_sqlite import open_shared
+
 TTL_SECONDS = 6 * 3600
 CAPACITY = 10_000
 _PRUNE_EVERY = 100  # writes between two prunes
@@ -45,18 +47,14 @@ class ConversationStore:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
-            db.execute("PRAGMA busy_timeout = 10000")
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")  # a crash may lose recent chats, never corrupt them
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS conversations "
-                "(session TEXT PRIMARY KEY, used REAL NOT NULL, data TEXT NOT NULL)"
+            self._db = open_shared(
+                self.path,
+                (
+                    "PRAGMA synchronous = NORMAL",  # a crash may lose recent chats, never corrupt them
+                    "CREATE TABLE IF NOT EXISTS conversations (session TEXT PRIMARY KEY, used REAL NOT NULL, data TEXT NOT NULL)",
+                    "CREATE INDEX IF NOT EXISTS conversations_used ON conversations (used)",
+                ),
             )
-            db.execute("CREATE INDEX IF NOT EXISTS conversations_used ON conversations (used)")
-            db.commit()
-            self._db = db
         return self._db
 
     def get(self, session: str) -> Conversation:

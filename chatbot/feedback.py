@@ -22,14 +22,14 @@ from typing import TextIO
 
 from indexer.paths import REPO_ROOT
 
+from .shared_sqlite import open_shared
+
 VOTES = ("up", "down", "withdrawn")
 # Characters that json.dumps(ensure_ascii=False) leaves raw but that str.splitlines() treats as
 # line breaks: escaped so that no reader can ever see one record as two lines.
 _LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 # What a quote keeps in the log: enough to find it again, not the whole passage.
 _QUOTE_FIELDS = ("text", "file", "start", "end", "line", "title", "section", "score")
-# How long a writer waits for another process's write to finish before giving up.
-BUSY_TIMEOUT_MS = 10_000
 
 
 def default_feedback_path() -> Path:
@@ -86,13 +86,7 @@ class FeedbackStore:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA journal_mode = WAL")  # writers never block readers (an export)
-            db.execute("CREATE TABLE IF NOT EXISTS votes (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)")
-            db.commit()
-            self._db = db
+            self._db = open_shared(self.path, ("CREATE TABLE IF NOT EXISTS votes (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)",))
         return self._db
 
     def append(self, record: dict) -> None:
