@@ -63,6 +63,8 @@ def whole_list(table: SentenceTable, first: int, last: int) -> tuple[int, int]:
     than MAX_LIST_SENTENCES sentences or MAX_LIST_WORDS words: "Symptoms include:" and two of its
     five items would leave out three symptoms."""
     block, flags = table.block, table.flags
+    if not any(flags[first : last + 1] & (_LABEL | _ITEM)):
+        return first, last
     start, end = first, last
     while start > 0 and block[start - 1] == block[start] and flags[start] & _ITEM and not flags[start] & _LABEL:
         start -= 1
@@ -70,8 +72,6 @@ def whole_list(table: SentenceTable, first: int, last: int) -> tuple[int, int]:
             break
     while end + 1 < len(block) and block[end + 1] == block[end] and flags[end + 1] & _ITEM and not flags[end + 1] & _LABEL:
         end += 1
-    if (start, end) == (first, last) or not any(flags[first : last + 1] & (_LABEL | _ITEM)):
-        return first, last
     if end - start + 1 > MAX_LIST_SENTENCES or int(table.words[start : end + 1].sum()) > MAX_LIST_WORDS:
         return first, last
     return start, end

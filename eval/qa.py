@@ -210,6 +210,7 @@ def run_qa(
     records = []
     for n, item in enumerate(items, 1):
         answer = bot.ask(item.question, history=list(item.history))
+        top = answer.quotes[0] if answer.quotes else None
         ranks = {}
         if item.kind == "answerable":
             ranks = baseline_ranks(index, item, encoder.encode([item.question])[0])
@@ -222,10 +223,10 @@ def run_qa(
                 status=answer.status.value,
                 rank=first_hit([quote_hit(item, q) for q in answer.quotes]) if item.kind == "answerable" else None,
                 baselines=ranks,
-                top_quote=answer.quotes[0].text[:300] if answer.quotes else "",
+                top_quote=top.text[:300] if top else "",
                 unsure=answer.unsure,
-                top_words=len(answer.quotes[0].text.split()) if answer.quotes else None,
-                answers_held=held_share(item, answer.quotes[0] if answer.quotes else None),
+                top_words=len(top.text.split()) if top else None,
+                answers_held=held_share(item, top),
             )
         )
         if n % 500 == 0:

@@ -52,8 +52,7 @@ _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
 # Markdown quote marks, not a sign before a number ("> 50 mg", ">= 18 years", ">.5"): possessive,
 # so a sign's spaces are never given back to let the rest match.
 _QUOTE_MARKER = re.compile(r"(?:>[ \t]*)++(?![\d.,=%])")
-_NUMBER = r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+"  # "3. ", "b) "
-_NUMBERED_ITEM = re.compile(_NUMBER + r"(?=\S)")
+_NUMBERED_ITEM = re.compile(r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
 _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1:?")
 # A bold run-in label before a paragraph's text ("**Methods.** We enrolled …"); its last character
 # must end a sentence or be ":" so that bold words of the sentence ("**Do not** stop …") stay.
@@ -147,28 +146,35 @@ def is_list_label(line: str) -> bool:
 def bullet_end(source: str, line: Line) -> int:
     """Where an item's text starts after its bullet ("• ", "- ", "1. ", "a) ") and a bold run-in
     label ("**Methods.** "); `line.start` when the line has neither."""
-    start = line.start
-    while start < line.end and not _is_bold(source, start) and (source[start] in BULLETS or source[start].isspace()):
-        start += 1
-    if start == line.start:
-        numbered = _NUMBERED_ITEM.match(source, line.start, line.end)
-        if numbered:
-            start = numbered.end()
+    start = _marker_end(source, line.start, line.end)
     run_in = _RUN_IN_LABEL.match(source, start, line.end)
     if run_in:
         start = run_in.end()
     return start if start < line.end else line.start
 
 
+def _marker_end(source: str, start: int, end: int) -> int:
+    """Where the text at `start` (up to `end`) begins after its bullets ("• ", "- ") or its number
+    ("1. ", "a) "); `start` when it has neither."""
+    at = start
+    while at < end and not _is_bold(source, at) and (source[at] in BULLETS or source[at].isspace()):
+        at += 1
+    if at == start:
+        numbered = _NUMBERED_ITEM.match(source, start, end)
+        if numbered:
+            at = numbered.end()
+    return at
+
+
 def marker_start(source: str, start: int) -> int:
     """Where the bullet or number of the list item whose text starts at `start` begins ("- ", "• ",
     "3. ", "b) "), so that a quote of items shows each item's marker, the first one's too; `start`
-    when the text before it on its line is not just such a marker."""
+    when the text before it on its line is not just such a marker (as `bullet_end` reads one)."""
     line_start = source.rfind("\n", 0, start) + 1
-    marker = source[line_start:start].lstrip(" \t")
-    bullets = marker.rstrip(" \t")
-    bulleted = bool(bullets) and not bullets.strip(BULLETS) and bullets != marker  # bullets, then a space
-    return start - len(marker) if bulleted or re.fullmatch(_NUMBER, marker) else start
+    line_end = source.find("\n", start)
+    line_end = len(source) if line_end < 0 else line_end
+    first = start - len(source[line_start:start].lstrip(" \t"))  # the line's first non-blank character
+    return first if first < start and _marker_end(source, first, line_end) == start else start
 
 
 def _is_bold(source: str, at: int) -> bool:
