@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from indexer.segmenting import table_cells
+
 from .answers import UNSURE_NOTICE, Answer, Quote, Status
 
 TITLE = "Fibro Quote Bot"
@@ -66,6 +68,8 @@ CSS = """
 .fqb-quote { margin: 0 0 .9rem 0; }
 .fqb-quote blockquote { margin: 0; padding: .35rem .8rem; border-left: 4px solid #0e9f6e;
   background: rgba(14, 159, 110, .06); font-size: 1rem; }
+.fqb-table { border-collapse: collapse; margin: .2rem 0; font-size: .95rem; }
+.fqb-table th, .fqb-table td { border: 1px solid var(--border-color-primary); padding: .2rem .5rem; text-align: left; }
 .fqb-source { font-size: .85rem; color: #4b5563; margin: .3rem 0 0 .9rem; }
 .fqb-source cite { font-style: normal; font-weight: 600; }
 .fqb-source code { font-size: .8rem; }
@@ -123,9 +127,20 @@ def render_context(quote: Quote) -> str:
     return f'<details class="fqb-context"><summary>Show in context</summary><p>{marked}</p></details>'
 
 
+def render_table(cells: list[list[str]]) -> str:
+    """A Markdown table's cells (`table_cells`: the header row first) as an HTML table."""
+    header, *rows = cells
+    head = "".join(f"<th>{literal(cell)}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{literal(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return f'<table class="fqb-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 def render_quote(quote: Quote) -> str:
+    """The quote word for word, in quotation marks; a quoted Markdown table as the table it is."""
+    cells = table_cells(quote.text)
+    shown = render_table(cells) if cells else f"“{literal(quote.text)}”"
     return (
-        f'<figure class="fqb-quote"><blockquote>“{literal(quote.text)}”</blockquote>'
+        f'<figure class="fqb-quote"><blockquote>{shown}</blockquote>'
         f"{render_source(quote)}{render_context(quote)}</figure>"
     )
 

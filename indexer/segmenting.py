@@ -19,6 +19,9 @@ are boilerplate (see boilerplate.py).
 Text lines that follow each other without a blank line are one paragraph when the first does not
 end a sentence (hard-wrapped text). A list label and the items after it form one paragraph, so a
 quote can hold the label with its items but never the label alone (the ranker sees its role).
+A Markdown table with a header is such a list too: its header row with the delimiter row under it
+is the label, each body row an item (a row quoted alone has lost what its columns mean, so a short
+table is quoted whole: chatbot.candidates.whole_list). Rows without a header are boilerplate.
 """
 
 from __future__ import annotations
@@ -28,15 +31,16 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, is_author_list, is_boilerplate, is_byline
-from .records import Article, Document, Paragraph, Section
+from .records import Article, Document, Paragraph, Section, Sentence
 from .sentences import split_sentences, trim
 
 # Bumped whenever the rules below change what a document segments into: an index records it, and
 # one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
-SEGMENTATION_VERSION = 6  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
+SEGMENTATION_VERSION = 7  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
 # 5: a reference list under a Markdown or bold heading ends the article too; 6: a paper's front matter,
 # captions, Markdown table rows, rules, reference entries and a web page's chrome (cookie and newsletter
-# banners, credits) are not text, and a byte order mark is not part of the title
+# banners, credits) are not text, and a byte order mark is not part of the title; 7: a Markdown table
+# with its header is a list (the header its label, each row an item)
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
@@ -52,6 +56,10 @@ _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
 # Markdown quote marks, not a sign before a number ("> 50 mg", ">= 18 years", ">.5"): possessive,
 # so a sign's spaces are never given back to let the rest match.
 _QUOTE_MARKER = re.compile(r"(?:>[ \t]*)++(?![\d.,=%])")
+# A Markdown table: a header row, the delimiter row under it ("|---|:--:|"), then body rows, every
+# line opening with "|".
+_TABLE_ROW = re.compile(r"\|.*\|")
+_TABLE_DELIMITER = re.compile(r"\|(?:[ \t]*:?-+:?[ \t]*\|)+[ \t\r]*$")
 _NUMBERED_ITEM = re.compile(r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
 _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1:?")
 # A bold run-in label before a paragraph's text ("**Methods.** We enrolled …"); its last character
@@ -143,6 +151,48 @@ def is_list_label(line: str) -> bool:
     return line.endswith(":") and len(line.split()) <= MAX_LABEL_WORDS
 
 
+def table_lines(source: str, lines: list[Line]) -> dict[int, bool]:
+    """The lines of the Markdown tables that have a header, by line number: True for a table's
+    header row, False for the delimiter row under it and for its body rows (the lines right below,
+    each a row)."""
+    found: dict[int, bool] = {}
+    i = 0
+    while i + 1 < len(lines):
+        header, delimiter = lines[i], lines[i + 1]
+        if not (
+            delimiter.number == header.number + 1
+            and _TABLE_ROW.fullmatch(header.text(source))
+            and _TABLE_DELIMITER.fullmatch(delimiter.text(source))
+        ):
+            i += 1
+            continue
+        found[header.number] = True
+        i += 1
+        while i < len(lines) and lines[i].number == lines[i - 1].number + 1 and _TABLE_ROW.fullmatch(lines[i].text(source)):
+            found[lines[i].number] = False
+            i += 1
+    return found
+
+
+def is_table_header(text: str) -> bool:
+    """A table's header as `segment` cuts it: the header row and, last, the delimiter row."""
+    return bool(_TABLE_DELIMITER.search(text.rsplit("\n", 1)[-1]))
+
+
+def table_cells(text: str) -> list[list[str]] | None:
+    """The cells of each row, the delimiter row left out, when `text` is a whole Markdown table
+    (its header row, the delimiter row, body rows; in a quote box too); None otherwise.
+
+    >>> table_cells("| Drug | Use |\n|---|---|\n| Colchicine | flares |")
+    [['Drug', 'Use'], ['Colchicine', 'flares']]
+    """
+    rows = [trim(line) for line in text.splitlines()]
+    rows = [trim(row[marker.end() :]) if (marker := _QUOTE_MARKER.match(row)) else row for row in rows]
+    if len(rows) < 2 or not all(_TABLE_ROW.fullmatch(row) for row in rows) or not _TABLE_DELIMITER.fullmatch(rows[1]):
+        return None
+    return [[trim(cell) for cell in row[1:-1].split("|")] for i, row in enumerate(rows) if i != 1]
+
+
 def bullet_end(source: str, line: Line) -> int:
     """Where an item's text starts after its bullet ("• ", "- ", "1. ", "a) ") and a bold run-in
     label ("**Methods.** "); `line.start` when the line has neither."""
@@ -215,14 +265,14 @@ def _is_contents(paragraph: Paragraph, source: str, headings: set[str]) -> bool:
     return len(items) >= 2 and all(_plain(item) in headings for item in items)
 
 
-def _blocks(source: str, lines: list[Line]) -> list[list[Line | None]]:
+def _blocks(source: str, lines: list[Line], tables: dict[int, bool]) -> list[list[Line | None]]:
     """Lines grouped into one block per article; None marks where boilerplate was dropped."""
     blocks: list[list[Line | None]] = [[]]
     for line in lines:
         text = line.text(source)
         if ARTICLE_SEPARATOR.search(text):
             blocks.append([])
-        elif is_boilerplate(text):
+        elif is_boilerplate(text) and line.number not in tables:
             blocks[-1].append(None)
         else:
             blocks[-1].append(line)
@@ -245,11 +295,13 @@ def segment(document: Document) -> list[Article]:
     >>> articles = segment(read_document(Path("corpus/003_adc36a2e2c4ab3c7.txt")))
     """
     source = document.text
-    blocks = _blocks(source, lines_of(source))
+    lines = lines_of(source)
+    tables = table_lines(source, lines)
+    blocks = _blocks(source, lines, tables)
     bylines = _repeated_bylines(source, blocks)
     articles = []
     for block in blocks:
-        article = _ArticleBuilder(document, source, bylines).build(block, len(articles))
+        article = _ArticleBuilder(document, source, bylines, tables).build(block, len(articles))
         if article is not None:
             articles.append(article)
     return articles
@@ -258,14 +310,15 @@ def segment(document: Document) -> list[Article]:
 class _ArticleBuilder:
     """Walks the lines of one article block, in order, keeping what the walk has seen so far."""
 
-    def __init__(self, document: Document, source: str, bylines: set[str]):
-        self.document, self.source, self.bylines = document, source, bylines
+    def __init__(self, document: Document, source: str, bylines: set[str], tables: dict[int, bool]):
+        self.document, self.source, self.bylines, self.tables = document, source, bylines, tables
         self.title = self.byline = ""
         self.sections: list[Section] = []
         self.heading, self.heading_start, self.heading_line = "", -1, 0
         self.paragraphs: list[Paragraph] = []
         self.open: list[Line] = []  # lines of the paragraph being gathered
         self.open_is_list = False
+        self.open_is_table = False
         self.broken = False  # boilerplate was dropped since the last paragraph
         self.first: Line | None = None
         self.last: Line | None = None
@@ -299,6 +352,14 @@ class _ArticleBuilder:
 
     def take(self, line: Line, previous: Line | None, following: Line | None) -> str | None:
         source = self.source
+        if self.tables.get(line.number) or (self.open_is_table and line.number not in self.tables):
+            self.close_paragraph()  # a table starts, or the one open ended
+        if line.number in self.tables:
+            self.first = self.first or line
+            self.open.append(line)
+            self.open_is_table = self.open_is_list = True
+            self.last = line
+            return None
         text = line.text(source)
         bulleted = _is_bulleted(source, line) or self._in_numbered_run(line, previous, following)
         heading = is_heading(text) and not bulleted and not self._wraps_into(line, following)
@@ -435,7 +496,9 @@ class _ArticleBuilder:
         if not self.open:
             return
         source, lines = self.source, self.open
-        if self.open_is_list:  # each line on its own, without its bullet
+        if self.open_is_table:  # the header row with the delimiter row, then each row
+            sentences = [Sentence(lines[0].start, lines[1].end), *(Sentence(line.start, line.end) for line in lines[2:])]
+        elif self.open_is_list:  # each line on its own, without its bullet
             sentences = [s for line in lines for s in split_sentences(source, bullet_end(source, line), line.end)]
         else:  # hard-wrapped text: sentences run across the line breaks
             sentences = list(split_sentences(source, bullet_end(source, lines[0]), lines[-1].end))
@@ -451,7 +514,7 @@ class _ArticleBuilder:
         )
         self.broken = False
         self.open = []
-        self.open_is_list = False
+        self.open_is_list = self.open_is_table = False
 
     def drop_contents(self) -> None:
         """Leave out tables of contents (and a section left empty without one)."""

@@ -19,6 +19,7 @@ import numpy as np
 
 from .answer_types import sentence_types
 from .records import Article, Chunk
+from .segmenting import is_table_header
 
 # A sentence starting like this leans on the one before it ("This is referred to as ...").
 LEANS_BACK = re.compile(
@@ -31,7 +32,7 @@ LEANS_BACK = re.compile(
 
 class SentenceFlag(IntFlag):
     QUESTION = 1  # ends with a question mark: the documents' own questions rarely answer
-    LABEL = 2  # a list label ("Symptoms include:"): never quoted without its items
+    LABEL = 2  # a list label ("Symptoms include:", a table's header): never quoted without its items
     LIST_ITEM = 4  # an item of a list
     LEANS_BACK = 8  # starts with "This", "It", "However"...: quoted with the sentence before
     UNTITLED = 16  # its section has no heading and its article no title
@@ -67,7 +68,7 @@ def sentence_flags(text: str, in_list: bool, untitled: bool = False) -> Sentence
     stripped = text.rstrip("”\"'’) ")
     if stripped.endswith("?"):
         flags |= SentenceFlag.QUESTION
-    if stripped.endswith(":"):
+    if stripped.endswith(":") or (in_list and is_table_header(text)):
         flags |= SentenceFlag.LABEL
     elif in_list:
         flags |= SentenceFlag.LIST_ITEM

@@ -71,3 +71,31 @@ def workspace(tmp_path, index_dir) -> tuple[Path, Path]:
     index = tmp_path / "index"
     shutil.copytree(index_dir / "cache", index / "cache")
     return corpus, index
+
+# A page whose answer to "Which medicine lowers uric acid?" only a Markdown table holds.
+TABLE_PAGE = (
+    "Gout\n\n"
+    "## Medicines for gout\n\n"
+    "Medicines can ease a flare and stop new ones.\n\n"
+    "| Medicine | What it does |\n"
+    "|---|---|\n"
+    "| Colchicine | eases the pain and swelling of a flare |\n"
+    "| Allopurinol | lowers the level of uric acid in the blood |\n"
+    "| Prednisolone | a steroid that calms the inflammation |\n\n"
+    "## Diet\n\n"
+    "Cutting down on beer, red meat and sugary drinks can lower uric acid a little.\n"
+)
+
+
+def bot_over_pages(folder: Path, embedder, pages: dict[str, str]):
+    """A chatbot over a real index of `pages` (file name -> text), built in `folder`."""
+    from chatbot import Chatbot
+    from indexer import build_index, load_index
+    from indexer.reading import read_corpus
+
+    (folder / "corpus").mkdir()
+    for name, text in pages.items():
+        (folder / "corpus" / name).write_text(text, encoding="utf-8")
+    documents, _ = read_corpus(folder / "corpus")
+    build_index(documents, folder / "index", embedder=embedder, corpus_label="corpus")
+    return Chatbot(load_index(folder / "index"), embedder)

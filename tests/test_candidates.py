@@ -133,6 +133,26 @@ def test_a_quote_of_part_of_a_short_list_takes_in_the_whole_list():
     assert chosen[0][:2] == (1, 5) and len(chosen) == 1
 
 
+TABLE_TEXT = (
+    "Gout\n\n## Medicines\n\nSeveral medicines treat gout.\n\n"
+    "| Medicine | What it does |\n|---|---|\n| Colchicine | eases a flare |\n| Allopurinol | lowers uric acid |\n"
+    "| Febuxostat | lowers uric acid when allopurinol cannot be taken |\n\nAsk about side effects.\n"
+)
+
+
+def test_a_row_of_a_short_table_is_quoted_with_the_header_and_the_other_rows():
+    table, _, sentences = table_of(TABLE_TEXT)
+    assert sentences[1] == "| Medicine | What it does |\n|---|---|" and sentences[3] == "| Allopurinol | lowers uric acid |"
+    assert table.flags[1] & SentenceFlag.LABEL and all(table.flags[r] & SentenceFlag.LIST_ITEM for r in (2, 3, 4))
+    windows = windows_of(table)
+    everything = spans(windows, range(len(windows)))
+    assert all(last != 1 for _, last in everything)  # the header is never quoted without a row
+    assert whole_list(table, 3, 3) == (1, 4)  # one row: the header above, every row
+    ids = windows.around(np.array([3]))
+    chosen = choose(windows, table, ids, np.linspace(0.9, 0.5, len(ids)), max_quotes=2, min_share=0.0)
+    assert chosen[0][:2] == (1, 4)
+
+
 def test_a_long_list_is_quoted_as_ranked():
     items = "".join(f"- item number {n} of a long list of things to know\n" for n in range(1, 16))
     table, _, _ = table_of(f"Gout\n\n## Advice\n\nPeople should know:\n{items}")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from chatbot import STATUSES
 from chatbot.answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE
-from tests.conftest import REPO
+from tests.conftest import REPO, TABLE_PAGE, bot_over_pages
 
 F000, F001, F002, F003, F004 = (
     "corpus/000_b7428b656690f388.txt",
@@ -272,15 +272,7 @@ LIST_PAGE = (
 
 
 def test_a_list_is_quoted_whole_with_every_item_s_marker(tmp_path, embedder):
-    from chatbot import Chatbot
-    from indexer import build_index, load_index
-    from indexer.reading import read_corpus
-
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "tennis_elbow.txt").write_text(LIST_PAGE, encoding="utf-8")
-    documents, _ = read_corpus(tmp_path / "corpus")
-    build_index(documents, tmp_path / "index", embedder=embedder, corpus_label="corpus")
-    bot = Chatbot(load_index(tmp_path / "index"), embedder)
+    bot = bot_over_pages(tmp_path, embedder, {"tennis_elbow.txt": LIST_PAGE})
     for question, whole in (
         ("How do I treat tennis elbow myself?", LIST_PAGE[LIST_PAGE.index("1. Rest") : LIST_PAGE.index(" tendon.") + 8]),
         ("What are the symptoms of tennis elbow?", LIST_PAGE[LIST_PAGE.index("Symptoms include:") : LIST_PAGE.index("a weak grip") + 11]),
@@ -290,3 +282,13 @@ def test_a_list_is_quoted_whole_with_every_item_s_marker(tmp_path, embedder):
         top = answer.quotes[0]
         assert top.text.endswith(whole), (question, top.text)  # every item, the first one's marker too
         assert LIST_PAGE[top.start : top.end] == top.text
+
+
+def test_an_answer_only_a_table_holds_is_quoted_as_the_whole_table(tmp_path, embedder):
+    bot = bot_over_pages(tmp_path, embedder, {"gout.txt": TABLE_PAGE})
+    answer = bot.ask("Which medicine lowers uric acid in the blood?")
+    assert answer.status.value == "answered"
+    whole = TABLE_PAGE[TABLE_PAGE.index("| Medicine") : TABLE_PAGE.index("inflammation |") + 14]
+    assert [q.text for q in answer.quotes].count(whole) == 1, [q.text for q in answer.quotes]  # header, rows, all
+    top = answer.quotes[0]
+    assert TABLE_PAGE[top.start : top.end] == top.text

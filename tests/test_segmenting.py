@@ -12,7 +12,7 @@ from indexer.boilerplate import is_boilerplate
 from indexer.dedup import deduplicate
 from indexer.reading import read_document
 from indexer.records import Document
-from indexer.segmenting import marker_start, segment
+from indexer.segmenting import is_table_header, marker_start, segment
 from tests.conftest import CORPUS
 
 TAG_PAGE = CORPUS / "003_adc36a2e2c4ab3c7.txt"
@@ -345,16 +345,39 @@ def test_a_reference_list_ends_the_article_whatever_its_heading_looks_like(headi
     assert article.end == text.index("a quarter.") + len("a quarter.")
 
 
-def test_front_matter_captions_and_table_rows_are_not_quoted():
+def test_front_matter_captions_and_rows_without_a_header_are_not_quoted():
     text = (
         "Sleep and pain in nurses\n\nCorrespondence to: Dr A Lee, a.lee@uni.example\ndoi: 10.1000/xyz123\n"
         "Received 3 March 2021; accepted 9 May 2021\n\nPoor sleep worsened pain in most nurses.\n\n"
-        "Figure 1. Pain scores by night of sleep.\n\n| Sleep | Pain |\n|---|---|\n| under 6 h | 5.1 |\n\n"
+        "Figure 1. Pain scores by night of sleep.\n\n| under 6 h | 5.1 |\n| over 8 h | 3.2 |\n\n"
         "Table 2: Scores by ward\n\nTable 2 shows that night shifts scored worst.\n"
     )
     page = doc("paper.txt", text)
     check_document(page)
     assert quotable(page) == ["Poor sleep worsened pain in most nurses.", "Table 2 shows that night shifts scored worst."]
+
+
+def test_a_markdown_table_is_a_list_its_header_the_label_and_each_row_an_item():
+    text = (
+        "Gout\n\n## Treatment\n\nTwo medicines are used.\n"
+        "| Medicine | What it does |\r\n| :--- | ---: |\r\n| Colchicine | eases a flare. Take it early |\n"
+        "| Allopurinol | lowers uric acid |\nMost people take them for years.\n\n"
+        "> | Dose | When |\n> |-|-|\n> | 100 mg | daily |\n"
+    )
+    page = doc("gout.md", text)
+    (article,) = check_document(page)
+    paragraphs = article.sections[-1].paragraphs
+    assert [p.is_list for p in paragraphs] == [False, True, False, True]
+    assert quotable(page) == [
+        "Two medicines are used.",
+        "| Medicine | What it does |\r\n| :--- | ---: |",  # the header with its delimiter row, one label
+        "| Colchicine | eases a flare. Take it early |",  # a row is one item, whatever its cells hold
+        "| Allopurinol | lowers uric acid |",
+        "Most people take them for years.",  # the line after a table is not a row of it
+        "| Dose | When |\n> |-|-|",  # in a quote box too
+        "| 100 mg | daily |",
+    ]
+    assert [is_table_header(s) for s in quotable(page)] == [False, True, False, False, False, True, False]
 
 
 def test_setext_underlines_rules_and_footnoted_references_are_not_quoted():

@@ -20,6 +20,7 @@ from chatbot.answers import CRISIS_NOTICE, NO_ANSWER_NOTICE, UNSURE_NOTICE, Answ
 from chatbot.feedback import FeedbackStore, feedback_record
 from chatbot.rendering import ERROR_TEXT, literal, render_answer
 from eval.load import ask_sync
+from tests.conftest import TABLE_PAGE, bot_over_pages
 from tests.ui_server import BOT_MESSAGES, USER_MESSAGES, ask, launch_chromium, running_app, serving_in_thread
 
 INJECTION = "<img src=x onerror=alert(1)>"
@@ -241,6 +242,21 @@ def broken_app_url(tmp_path_factory):
 
 
 @pytest.mark.browser
+def test_a_quoted_table_is_shown_as_a_table(chromium, tmp_path, embedder):
+    from chatbot.webapp import AppSettings, create_app
+
+    bot = bot_over_pages(tmp_path, embedder, {"gout.txt": TABLE_PAGE})
+    app = create_app(bot, AppSettings(tmp_path / "feedback.sqlite3", tmp_path / "conversations.sqlite3"))
+    with serving_in_thread(app) as url:
+        page = open_chat(chromium, url)
+        answer = ask(page, "Which medicine lowers uric acid in the blood?")
+        table = answer.locator("table.fqb-table")
+        assert table.locator("th").all_inner_texts() == ["Medicine", "What it does"]
+        assert table.locator("tbody tr").count() == 3 and "|" not in answer.inner_text()
+        page.context.close()
+
+
+@pytest.mark.browser
 def test_an_unexpected_error_shows_a_friendly_message(chromium, broken_app_url):
     page = open_chat(chromium, broken_app_url)
     for _ in range(2):  # and the next question still gets an answer from the server
@@ -282,6 +298,17 @@ def test_unsure_quotes_come_after_a_notice_saying_they_may_not_answer():
     notice = literal(UNSURE_NOTICE)
     assert notice not in shown[False] and "Maybe not an answer" not in shown[False]
     assert shown[True].index("Maybe not an answer") < shown[True].index(notice) < shown[True].index("first made in 1962")
+
+
+def test_a_quoted_table_is_shown_as_a_table_of_its_literal_cells():
+    text = "| Medicine | What it does |\n|---|---|\n| Colchicine | eases a <b>flare</b> |\n| Allopurinol | lowers uric acid |"
+    quote = Quote(text, "corpus/gout.txt", 0, len(text), 5, "Gout", "Medicines", 0.6, (), "", 0)
+    shown = render_answer(Answer("q", "q", "answered", (quote,), answerable=0.6))
+    assert "\n" not in shown and "|" not in shown and "---" not in shown
+    assert "<thead><tr><th>Medicine</th><th>What it does</th></tr></thead>" in shown
+    assert "<tr><td>Colchicine</td><td>eases a &#60;b&#62;flare&#60;/b&#62;</td></tr>" in shown  # a cell's text stays text
+    sentence = Quote("Colchicine | eases a flare.", "corpus/gout.txt", 0, 27, 5, "Gout", "", 0.6, (), "", 0)
+    assert "<table" not in render_answer(Answer("q", "q", "answered", (sentence,), answerable=0.6))
 
 
 def test_the_feedback_store_exports_whole_lines_after_votes_from_many_threads(tmp_path):
