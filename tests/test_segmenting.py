@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer import sentences as sentences_module
 from indexer.boilerplate import is_boilerplate
 from indexer.dedup import deduplicate
 from indexer.reading import read_document
@@ -93,6 +95,18 @@ def test_abbreviations_do_not_split_sentences():
     sentences = [source[s.start : s.end] for a in articles for sec in a.sections for p in sec.paragraphs for s in p.sentences]
     assert any(s.startswith("Dr. John Harvey Kellogg was an odd fellow") for s in sentences)
     assert not any(s in ("Dr.", "H.") or s.endswith(" Dr.") for s in sentences)
+
+
+def test_a_very_long_line_goes_to_pysbd_a_window_at_a_time_with_the_same_sentences(monkeypatch):
+    sentences = [f"Patient {n} was seen by Dr. Lee on day {n % 9 + 1} of the trial, i.e. at the U.S. site." for n in range(900)]
+    sentences[450] = "A long sentence " + "that goes on and on " * 800 + "ends here."  # longer than a window
+    text = " ".join(sentences)  # one line of about 90,000 characters
+    seen = []
+    real = sentences_module._segmenter()
+    monkeypatch.setattr(sentences_module, "_segmenter", lambda: SimpleNamespace(segment=lambda t: seen.append(len(t)) or real.segment(t)))
+    spans = sentences_module.split_sentences(text, 0, len(text))
+    assert [text[s.start : s.end] for s in spans] == sentences
+    assert len(seen) > 9 and max(seen) < 2 * len(sentences[450])  # windows, widened only for the long sentence
 
 
 def test_near_duplicate_article_is_found():
