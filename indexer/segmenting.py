@@ -7,7 +7,9 @@ metadata: they never become quotable sentences. What counts as one:
 - a short line without final punctuation ("Facts About Fibromyalgia", "2.3 Statistical analysis",
   "mycosis fungoides", "Anaemia (Low Iron)"; a question mark is allowed: "What
   Skin Disorders are Related to Fibromyalgia?"), unless it is one of a run of numbered lines
-  ("1. Rest" right above "2. Ice": list items);
+  ("1. Rest" right above "2. Ice": list items), or one of two or more such lines right below a
+  heading, with no blank line between (after the article's first text): they are the items of
+  a list the heading names ("Results by job" over "Roofing: 1.44 (95% CI 1.17 to 1.77)" lines);
 - a whole line in bold ("**Risk factors**", "**Causes:**") that would be a heading without the stars;
 - a short line ending in ":" ("Treatment:") when a blank line and prose follow it; followed by
   list items, or worded as a lead-in ("Signs and symptoms may include:"), it is a list label;
@@ -384,6 +386,12 @@ class _ArticleBuilder:
             self.open.append(line)
             self.last = line
             return None
+        if heading and self._starts_unmarked_list(line, previous, following):
+            self.close_paragraph()
+            self.open.append(line)
+            self.open_is_list = True
+            self.last = line
+            return None
         colon_heading = not heading and self._colon_heading(line, following)
         if heading or colon_heading:
             heading_text = self._heading_text(line)
@@ -449,6 +457,24 @@ class _ArticleBuilder:
             return False
         words = len(after.split())
         return words > MAX_ITEM_WORDS or (words >= MIN_PROSE_WORDS and after[-1] in ".!?…")
+
+    def _starts_unmarked_list(self, line: Line, previous: Line | None, following: Line | None) -> bool:
+        """Short lines without bullets right below a heading, no blank line between ("Factors
+        associated with recurrence" over "Roofing versus agriculture: 1.44 (95% CI 1.17 to 1.77)",
+        "Age per 10 years: 1.05 …"): the items of a list the heading names, where a heading's
+        text follows it after a blank line. True for the first of two or more such lines (the
+        rest go on the list as its items do), after the article's first text: its header's lines
+        (a subtitle, a site name, a long byline) stay out."""
+        if previous is None or following is None or not (self.sections or self.paragraphs):
+            return False
+        source = self.source
+        return (
+            previous.number == self.heading_line == line.number - 1
+            and not self.paragraphs
+            and following.number == line.number + 1
+            and is_heading(following.text(source))
+            and not markdown_heading(following.text(source))
+        )
 
     def _in_numbered_run(self, line: Line, previous: Line | None, following: Line | None) -> bool:
         """A numbered line right above or below another ("1. Rest" / "2. Ice"): a list item,

@@ -371,6 +371,29 @@ def test_front_matter_captions_and_rows_without_a_header_are_not_quoted():
     assert quotable(page) == ["Poor sleep worsened pain in most nurses.", "Table 2 shows that night shifts scored worst."]
 
 
+def test_short_lines_right_below_a_heading_are_the_items_of_a_list_it_names():
+    text = (
+        "Heat illness in roofers\n\nIrritable Bowel Syndrome\nDigestive Health Centre\nBy the Patient Education Team of the clinic\n\n"
+        "## Results\n\nRecurrence was common.\n\n"
+        "Factors associated with recurrence\n"
+        "Roofing versus agriculture: 1.44 (95% CI 1.17 to 1.77)\n"
+        "Age per 10 years: 1.05 (95% CI 0.98 to 1.12)\n\n"
+        "Shade did not matter.\n\n"
+        "Treatment\nRest\n\nMost people recover in a week.\n\n"
+        "Prevention\n\nWater breaks\nShade\n"
+    )
+    page = doc("paper.txt", text)
+    (article,) = check_document(page)
+    headings = [s.heading for s in article.sections]
+    assert headings == ["Results", "Factors associated with recurrence", "Rest"]  # the header's lines (before any text) stay out
+    facts = article.sections[1].paragraphs[0]
+    assert facts.is_list and [text[s.start : s.end] for s in facts.sentences] == [
+        "Roofing versus agriculture: 1.44 (95% CI 1.17 to 1.77)",
+        "Age per 10 years: 1.05 (95% CI 0.98 to 1.12)",
+    ]
+    assert quotable(page)[-2:] == ["Shade did not matter.", "Most people recover in a week."]  # a lone line stays a heading
+
+
 def test_a_markdown_table_is_a_list_its_header_the_label_and_each_row_an_item():
     text = (
         "Gout\n\n## Treatment\n\nTwo medicines are used.\n"
