@@ -386,7 +386,7 @@ class _ArticleBuilder:
             self.open.append(line)
             self.last = line
             return None
-        if heading and self._starts_unmarked_list(line, previous, following):
+        if self._starts_unmarked_list(line, previous, following):
             self.close_paragraph()
             self.open.append(line)
             self.open_is_list = True
@@ -459,22 +459,27 @@ class _ArticleBuilder:
         return words > MAX_ITEM_WORDS or (words >= MIN_PROSE_WORDS and after[-1] in ".!?…")
 
     def _starts_unmarked_list(self, line: Line, previous: Line | None, following: Line | None) -> bool:
-        """Short lines without bullets right below a heading, no blank line between ("Factors
-        associated with recurrence" over "Roofing versus agriculture: 1.44 (95% CI 1.17 to 1.77)",
-        "Age per 10 years: 1.05 …"): the items of a list the heading names, where a heading's
-        text follows it after a blank line. True for the first of two or more such lines (the
-        rest go on the list as its items do), after the article's first text: its header's lines
-        (a subtitle, a site name, a long byline) stay out."""
+        """Short lines without bullets or final punctuation right below a heading, no blank line
+        between ("Factors associated with recurrence" over "Roofing versus agriculture: 1.44 (95%
+        CI 1.17 to 1.77)", "Age per 10 years: 1.05 …"): the items of a list the heading names,
+        where a heading's text follows it after a blank line. True for the first of two or more
+        such lines (the rest go on the list as its items do), after the article's first text: its
+        header's lines (a subtitle, a site name, a long byline) stay out."""
         if previous is None or following is None or not (self.sections or self.paragraphs):
             return False
-        source = self.source
         return (
             previous.number == self.heading_line == line.number - 1
             and not self.paragraphs
             and following.number == line.number + 1
-            and is_heading(following.text(source))
-            and not markdown_heading(following.text(source))
+            and self._is_record(line)
+            and self._is_record(following)
         )
+
+    def _is_record(self, line: Line) -> bool:
+        """A short line that does not end a sentence or lead into what follows ("Age per 10 years:
+        1.05 (0.98 to 1.12)", "Golfer's elbow"): a heading, or one item of a list without bullets."""
+        text = line.text(self.source)
+        return len(text.split()) <= MAX_ITEM_WORDS and text[-1] not in ".!?…:" and not markdown_heading(text)
 
     def _in_numbered_run(self, line: Line, previous: Line | None, following: Line | None) -> bool:
         """A numbered line right above or below another ("1. Rest" / "2. Ice"): a list item,

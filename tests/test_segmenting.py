@@ -376,6 +376,7 @@ def test_short_lines_right_below_a_heading_are_the_items_of_a_list_it_names():
         "Heat illness in roofers\n\nIrritable Bowel Syndrome\nDigestive Health Centre\nBy the Patient Education Team of the clinic\n\n"
         "## Results\n\nRecurrence was common.\n\n"
         "Factors associated with recurrence\n"
+        "Return to full outdoor duties within 3 days of the episode: 1.62 (95% CI 1.39 to 1.88)\n"
         "Roofing versus agriculture: 1.44 (95% CI 1.17 to 1.77)\n"
         "Age per 10 years: 1.05 (95% CI 0.98 to 1.12)\n\n"
         "Shade did not matter.\n\n"
@@ -388,6 +389,7 @@ def test_short_lines_right_below_a_heading_are_the_items_of_a_list_it_names():
     assert headings == ["Results", "Factors associated with recurrence", "Rest"]  # the header's lines (before any text) stay out
     facts = article.sections[1].paragraphs[0]
     assert facts.is_list and [text[s.start : s.end] for s in facts.sentences] == [
+        "Return to full outdoor duties within 3 days of the episode: 1.62 (95% CI 1.39 to 1.88)",  # too long for a heading
         "Roofing versus agriculture: 1.44 (95% CI 1.17 to 1.77)",
         "Age per 10 years: 1.05 (95% CI 0.98 to 1.12)",
     ]
