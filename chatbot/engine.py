@@ -25,6 +25,7 @@ from .learned import Classifier, TreeEnsemble, load_model
 from .retrieval import Hit
 from .router import Router
 from .settings import AnswerSettings
+from .spelling import Speller
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,11 @@ class _Current:
     index: Index
     windows: WindowSet
     encoder: object  # embeds the questions: the index's own query model (or any encoder given)
+    speller: Speller
 
     @classmethod
     def of(cls, index: Index, encoder) -> _Current:
-        return cls(index, WindowSet.of(index.sentence_table, index.sentence_vectors), encoder)
+        return cls(index, WindowSet.of(index.sentence_table, index.sentence_vectors), encoder, Speller.of(index))
 
 
 class Chatbot:
@@ -168,7 +170,7 @@ class Chatbot:
         """Answer one question; `history` holds the previous questions, oldest first.
 
         The question is embedded once: the texts the safety router decides on and the search query
-        (when follow-up resolution changed it) go to the encoder in one call."""
+        (when follow-up resolution or spelling correction changed it) go to the encoder in one call."""
         cleaned, error = validate_question(question)
         if error:
             return Answer(question=cleaned, query="", status=Status.INVALID, error=error)
@@ -179,6 +181,8 @@ class Chatbot:
         routed = self.router.texts(cleaned)
         timings: dict[str, float] = {}
         current = self._current  # one version (index and its model) for the whole answer, even if a reload happens meanwhile
+        if self.settings.correct_spelling:
+            query = current.speller.correct(query)
         clock = time.perf_counter()
         vectors, tokens = current.encoder.encode_with_tokens(routed + ([query] if query != cleaned else []))
         timings["embed"] = time.perf_counter() - clock

@@ -52,6 +52,8 @@ class AnswerSettings:
     # measures how often such a top quote is wrong, against the others).
     unsure_below: float = 0.5
     max_history_turns: int = 6
+    # Misspelt question words are searched as the documents' own words (chatbot/spelling.py).
+    correct_spelling: bool = True
 
     def __post_init__(self):
         if self.mode not in MODES:

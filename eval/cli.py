@@ -87,6 +87,8 @@ def parser() -> argparse.ArgumentParser:
     qa.add_argument("--absent-from", default=None, metavar="DIR", help='also ask questions of this set ("gold" or a folder) as absent-subject probes')
     qa.add_argument("--absent-sample", type=int, default=300, help="absent-subject probes to ask (default: %(default)s)")
     qa.add_argument("--limit", type=int, default=None, help="ask a random sample of this many questions (quick looks)")
+    qa.add_argument("--misspell", action="store_true", help="ask every question with a typo in its longest word (eval/typos.py)")
+    qa.add_argument("--no-spelling", action="store_true", help="turn the chatbot's spelling correction off (to measure what it does)")
     qa.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
     qa.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
 
@@ -237,6 +239,8 @@ def beir_command(args, embedder) -> int:
 
 
 def qa_command(args, embedder) -> int:
+    from chatbot.settings import AnswerSettings
+
     from . import qa
     from .qa_data import load_qa_set
     from .reports import command_line, run_info
@@ -244,7 +248,15 @@ def qa_command(args, embedder) -> int:
     data = load_qa_set(args.data_dir, args.splits_file)
     absent = load_qa_set(args.absent_from) if args.absent_from else None
     result = qa.run_qa(
-        data, embedder, split=args.split, absent_from=absent, absent_sample=args.absent_sample, limit=args.limit, progress=_say
+        data,
+        embedder,
+        split=args.split,
+        absent_from=absent,
+        absent_sample=args.absent_sample,
+        limit=args.limit,
+        misspell=args.misspell,
+        settings=AnswerSettings(correct_spelling=False) if args.no_spelling else None,
+        progress=_say,
     )
     _emit(args, qa.report_name(result), qa.report(result, run_info(command_line())))
     return 0

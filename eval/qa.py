@@ -30,6 +30,7 @@ from indexer import Embedder, tokenize
 from .cached_encoder import CachedEncoder
 from .indexes import build_family_index, index_settings
 from .qa_data import QAItem, QASet
+from .typos import misspelt
 
 BASELINES = ("bm25 sentences", "dense sentences", "rrf sentences")
 RRF_K = 60
@@ -65,6 +66,7 @@ class QAResult:
     records: tuple[QARecord, ...]
     settings: dict
     seconds: float
+    misspelt: bool = False  # every question asked with a typo (eval/typos.py)
 
     @property
     def metrics(self) -> dict[str, dict[str, float]]:
@@ -74,6 +76,7 @@ class QAResult:
         return {
             "set": self.name,
             "split": self.split,
+            "misspelt": self.misspelt,
             "documents": self.documents,
             "sentences": self.sentences,
             "questions": counts(self.records),
@@ -179,11 +182,13 @@ def run_qa(
     absent_from: QASet | None = None,
     absent_sample: int = ABSENT_SAMPLE,
     limit: int | None = None,
+    misspell: bool = False,
     settings=None,
     progress=None,
 ) -> QAResult:
     """Index the set's documents (those of `split` only, when given), ask its questions (of that
-    split) and the absent-subject probes, and score the chatbot and the baselines."""
+    split) and the absent-subject probes, each with a typo when `misspell` (eval/typos.py), and
+    score the chatbot and the baselines."""
     from chatbot import Chatbot
     from indexer import load_index
     from indexer.reading import read_corpus
@@ -198,6 +203,8 @@ def run_qa(
     if limit is not None:
         items = random.Random(5).sample(items, min(limit, len(items)))
     items += absent_probes(qa, split, absent_from, absent_sample)
+    if misspell:
+        items = misspelt(items)
     say(f"{qa.name}: indexing {len(documents)} documents")
     folder, _ = build_family_index(
         documents, f"qa-{qa.name}-{split or 'all'}", index_settings(), embedder, corpus_label=str(qa.corpus)
@@ -239,6 +246,7 @@ def run_qa(
         records=tuple(records),
         settings=bot.settings.to_dict(),
         seconds=time.perf_counter() - started,
+        misspelt=misspell,
     )
 
 
@@ -311,10 +319,17 @@ def report(result: QAResult, info: dict) -> tuple[dict, str, dict]:
     best = max(BASELINES, key=lambda name: m[name]["hit@1"] or 0)
     numbers = counts(result.records)
     split = f", split **{result.split}**" if result.split else ""
-    markdown = f"""# Quote QA: {result.name}{split}
+    typed = (
+        "\nEvery question is asked **with a typo** in its longest word (eval/typos.py: two letters swapped, one dropped or one doubled)."
+        if result.misspelt
+        else ""
+    )
+    if not result.settings.get("correct_spelling", True):
+        typed += "\nThe chatbot's spelling correction is **off** (`--no-spelling`)."
+    markdown = f"""# Quote QA: {result.name}{split}{" (typos)" if result.misspelt else ""}
 
 Command: `{info['command']}` ({info['created']}).
-{result.documents} documents ({result.sentences:,} indexed sentences); questions: {', '.join(f'{k} {v}' for k, v in numbers.items())}.
+{result.documents} documents ({result.sentences:,} indexed sentences); questions: {', '.join(f'{k} {v}' for k, v in numbers.items())}.{typed}
 A quote hits when it comes from an answer's file and contains a gold answer or covers half of its span;
 an abstention is a miss. The baselines rank the same indexed sentences and never abstain.
 
@@ -351,4 +366,5 @@ Chatbot hit@1 minus the best baseline's ({best}): **{(bot['hit@1'] or 0) - (m[be
 
 
 def report_name(result: QAResult) -> str:
-    return f"qa-{result.name.lower()}" + (f"-{result.split}" if result.split else "")
+    name = f"qa-{result.name.lower()}" + (f"-{result.split}" if result.split else "")
+    return name + ("-misspelt" if result.misspelt else "") + ("" if result.settings.get("correct_spelling", True) else "-no-spelling")

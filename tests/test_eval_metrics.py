@@ -199,3 +199,19 @@ def test_a_list_question_is_scored_by_the_share_of_its_items_the_top_quote_holds
         "list_questions": 2, "list_answers_held": 0.75, "list_answers_all_held": 0.5,
     }
     assert quote_shape([])["list_answers_held"] is None
+
+
+def test_a_question_is_misspelt_once_in_its_longest_word_the_same_way_every_run():
+    from eval.qa_data import QAItem
+    from eval.typos import misspell, misspelt
+
+    asked = "What are the symptoms of fibromyalgia?"
+    typos = {misspell(asked, f"q{n}") for n in range(40)}
+    assert misspell(asked, "q7") == misspell(asked, "q7") and len(typos) > 10
+    for typo in typos:
+        changed = [(a, b) for a, b in zip(asked.split(), typo.split(), strict=True) if a != b]
+        assert len(changed) == 1 and changed[0][0] == "fibromyalgia?" and changed[0][1][0] == "f"
+        assert abs(len(changed[0][1]) - len(changed[0][0])) <= 1 and changed[0][1][-2:] == "a?"  # inner letters only
+    assert misspell("Does gout hurt?", "q1") == "Does gout hurt?"  # no word of seven letters: as asked
+    (item,) = misspelt([QAItem("q7", asked, "answerable", history=("What is it?",))])
+    assert item.question == misspell(asked, "q7") and item.history == ("What is it?",)
