@@ -116,10 +116,16 @@ LIST_TEXT = (
 )
 
 
+def quotes_around(table, seeds: list[int], max_quotes: int) -> list[tuple[int, int, float]]:
+    """The quotes chosen among the windows around `seeds`, ranked in the order they were grown."""
+    windows = windows_of(table)
+    ids = windows.around(np.array(seeds))
+    return choose(windows, table, ids, np.linspace(0.9, 0.5, len(ids)), max_quotes=max_quotes, min_share=0.0)
+
+
 def test_a_quote_of_part_of_a_short_list_takes_in_the_whole_list():
     table, _, sentences = table_of(LIST_TEXT)
     assert sentences[1] == "Symptoms include:" and sentences[6] == "Causes include:"
-    windows = windows_of(table)
     # two middle items: back to their label, on to the last item, never past the next label
     assert whole_list(table, 3, 4) == (1, 5)
     assert whole_list(table, 5, 5) == (1, 5)
@@ -128,8 +134,7 @@ def test_a_quote_of_part_of_a_short_list_takes_in_the_whole_list():
     assert whole_list(table, 0, 0) == (0, 0)  # no list quoted: unchanged
     assert whole_list(table, 7, 7) == (6, 8)
     # the widened quote is what later windows may not overlap
-    ids = windows.around(np.array([3, 4]))
-    chosen = choose(windows, table, ids, np.linspace(0.9, 0.5, len(ids)), max_quotes=3, min_share=0.0)
+    chosen = quotes_around(table, [3, 4], max_quotes=3)
     assert chosen[0][:2] == (1, 5) and len(chosen) == 1
 
 
@@ -145,12 +150,9 @@ def test_a_row_of_a_short_table_is_quoted_with_the_header_and_the_other_rows():
     assert sentences[1] == "| Medicine | What it does |\n|---|---|" and sentences[3] == "| Allopurinol | lowers uric acid |"
     assert table.flags[1] & SentenceFlag.LABEL and all(table.flags[r] & SentenceFlag.LIST_ITEM for r in (2, 3, 4))
     windows = windows_of(table)
-    everything = spans(windows, range(len(windows)))
-    assert all(last != 1 for _, last in everything)  # the header is never quoted without a row
+    assert all(last != 1 for _, last in spans(windows, range(len(windows))))  # the header is never quoted without a row
     assert whole_list(table, 3, 3) == (1, 4)  # one row: the header above, every row
-    ids = windows.around(np.array([3]))
-    chosen = choose(windows, table, ids, np.linspace(0.9, 0.5, len(ids)), max_quotes=2, min_share=0.0)
-    assert chosen[0][:2] == (1, 4)
+    assert quotes_around(table, [3], max_quotes=2)[0][:2] == (1, 4)
 
 
 def test_a_long_list_is_quoted_as_ranked():
