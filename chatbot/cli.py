@@ -159,7 +159,12 @@ def route_command(args) -> int:
     router = Router.load(embedder.info.fingerprint, embedder.info.name)
     texts = router.texts(message)
     assessment = router.assess(texts, embedder.encode(texts))
-    print(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) if args.json else render_route(assessment, router.classifier.thresholds))
+    if args.json:
+        print(json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(render_route(assessment, router.classifier.thresholds))
+    if texts[0] != message:
+        print(f"(misspelt words read as meant: “{message}” → “{texts[0]}”)")
     return 0
 
 

@@ -184,12 +184,12 @@ class Chatbot:
         if self.settings.correct_spelling:
             query = current.speller.correct(query)
         clock = time.perf_counter()
-        vectors, tokens = current.encoder.encode_with_tokens(routed + ([query] if query != cleaned else []))
+        vectors, tokens = current.encoder.encode_with_tokens(routed + ([query] if query != routed[0] else []))
         timings["embed"] = time.perf_counter() - clock
         route = self.router.decide(routed, vectors[: len(routed)])
         if route.kind == RouteKind.CRISIS:  # nothing is searched: emergency help only
             return Answer(cleaned, cleaned, Status.CRISIS, (), CRISIS_NOTICE, route=route, timings=timings)
-        searched = len(vectors) - 1 if query != cleaned else 0
+        searched = len(vectors) - 1 if query != routed[0] else 0
         clock = time.perf_counter()
         evidence = gather(current.index, current.windows, query, vectors[searched], tokens[searched], self.settings)
         timings["retrieval"] = time.perf_counter() - clock

@@ -3,9 +3,11 @@ request for personal medical advice, or an ordinary question, and says why.
 
 A message is judged whole and sentence by sentence (any sentence can make it a crisis): the rules
 (`safety_rules.py`) first, for their precision and readable names, then the trained classifier
-(`safety_classifier.py`) on the texts' embeddings. The engine encodes every text the router asks
-for together with the search query, in one call, and hands the router those vectors: the router
-never encodes anything itself.
+(`safety_classifier.py`) on the texts' embeddings. A misspelt word is first read as the word of the
+classifier's training messages it was meant to be ("i feel suicidel": `router_words`, beside the
+classifier; see `spelling.py`). The engine encodes every text the router asks for together with
+the search query, in one call, and hands the router those vectors: the router never encodes
+anything itself.
 
 >>> router = Router.load()
 >>> texts = router.texts("How much ketamine should I take?")
@@ -15,15 +17,20 @@ Route(kind=<RouteKind.ADVICE: 'advice'>, rule='personal dose', probability=0.97)
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .answers import Route, RouteKind
-from .safety_classifier import SafetyClassifier, Thresholds, pick
-from .safety_rules import RuleMatch, match_rule
+from .safety_classifier import DEFAULT_PATH, SafetyClassifier, Thresholds, pick
+from .safety_rules import RuleMatch, match_rule, names_medicine
+from .spelling import Speller
+
+WORDS_SUFFIX = "-words.json"  # beside the classifier's JSON: the words of its training messages
 
 # pysbd costs ~0.2-0.4 ms a call; a message without a sentence end followed by more text is one
 # sentence, and most questions are.
@@ -75,20 +82,25 @@ class Assessment:
 class Router:
     """Rules, then the classifier when one is given (`Router.load()` gives the committed one)."""
 
-    def __init__(self, classifier: SafetyClassifier | None = None):
+    def __init__(self, classifier: SafetyClassifier | None = None, speller: Speller | None = None):
         self.classifier = classifier
+        self.speller = speller
 
     @classmethod
     def load(cls, model_fingerprint: str | None = None, model_name: str | None = None, path: Path | None = None) -> Router:
         """The router with the committed classifier, refused (SafetyModelError) when it was trained
-        on another embedding model than `model_fingerprint` (the index's)."""
+        on another embedding model than `model_fingerprint` (the index's), and the speller of its
+        training messages' words when the classifier has them beside it."""
         classifier = SafetyClassifier.load(path)
         classifier.check_model(model_fingerprint, model_name)
-        return cls(classifier)
+        words = words_path(path or DEFAULT_PATH)
+        return cls(classifier, router_speller(load_words(words)) if words.exists() else None)
 
     def texts(self, message: str) -> list[str]:
-        """The texts whose vectors the decision needs: the message, then each of its sentences
-        when it has several."""
+        """The texts whose vectors the decision needs: the message (its misspelt words corrected),
+        then each of its sentences when it has several."""
+        if self.speller is not None:
+            message = self.speller.correct(message)
         sentences = split_message(message)
         return [message] if sentences == [message] else [message, *sentences]
 
@@ -112,6 +124,30 @@ class Router:
     def decide(self, texts: list[str], vectors: np.ndarray | None = None) -> Route:
         """The decision for a message, given `texts(message)` and their vectors (row i = texts[i])."""
         return self.assess(texts, vectors).route
+
+
+def words_path(classifier_path: Path) -> Path:
+    return classifier_path.with_name(classifier_path.stem + WORDS_SUFFIX)
+
+
+def load_words(path: Path) -> Counter:
+    """The words (with their counts) a router's speller corrects to, as `save_words` wrote them."""
+    return Counter(json.loads(path.read_text(encoding="utf-8"))["words"])
+
+
+def save_words(words: Counter, path: Path, about: str) -> Path:
+    """Write the words of the classifier's training messages beside it (sorted: the same data
+    gives the same bytes)."""
+    data = {"about": about, "words": dict(sorted(words.items()))}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def router_speller(words: Counter) -> Speller:
+    """Corrects a message's words to `words`; a medicine's name ("prednisolone") is never a typo."""
+    return Speller.of_words(words, names_medicine)
 
 
 def combine(

@@ -1,13 +1,18 @@
-"""Misspelt question words, corrected to the documents' own words ("fibromyalga" -> "fibromyalgia",
-"ketmine" -> "ketamine"), so that a typo neither misses the passages nor reads, to the abstention
-classifier, as a subject the documents never mention.
+"""Misspelt words, corrected to the words of a vocabulary: a question searched with the documents'
+own words ("fibromyalga" -> "fibromyalgia", "ketmine" -> "ketamine", `Speller.of(index)`), so that
+a typo neither misses the passages nor reads, to the abstention classifier, as a subject the
+documents never mention; and a message routed with the words of the safety router's training
+messages ("i feel suicidel" -> "suicidal", `Speller.of_words`), so that its rules and classifier
+read what was meant.
 
 A word is corrected only when all of these hold: it has MIN_LETTERS letters or more, in lower case
-but for the first (not an acronym or a name like "DTIME", "vBNS"); the index does not know it (no passage holds its stem); it is not an English word (symspellpy's list of 82,765:
+but for the first (not an acronym or a name like "DTIME", "vBNS"); the vocabulary does not know it
+(for an index: no passage holds its stem); it is not an English word (symspellpy's list of 82,765:
 "addictive" or "sciatica", asked of documents without them, stay as asked, to be refused); exactly
-one word of the documents is closest to it, within one edit (two from LONG_WORD letters on; an edit
-inserts, deletes or changes a letter, or swaps two adjacent ones); and neither word begins the
-other ("sciatic" in the documents is not a misspelt "sciatica"). The answer shows what was searched.
+one word of the vocabulary is closest to it, within one edit (for an index two from LONG_WORD
+letters on; an edit inserts, deletes or changes a letter, or swaps two adjacent ones), leaving out
+the words it only goes on past ("velmiprant" is not a misspelt "velmipran", nor "suicidel" of
+"suicide"; a word cut short, "thinkin", is one of "thinking"). The answer shows what was searched.
 
 >>> Speller.of(index).correct("what is fibromyalga")
 'what is fibromyalgia'
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
 
@@ -36,29 +42,47 @@ def english_words() -> frozenset[str]:
     return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
 
 
-def max_edits(word: str) -> int:
-    return 2 if len(word) >= LONG_WORD else 1
+def word_counts(texts: list[str]) -> Counter:
+    """How often each word (lower case) occurs in `texts`."""
+    return Counter(word.lower() for text in texts for word in _WORD.findall(text))
 
 
 class Speller:
-    """Corrects question words to the words of one index (see the module's rules)."""
+    """Corrects words to those of a vocabulary (see the module's rules): `counts` holds its words
+    (lower case) with how often they occur, `knows` says which of a list of words it holds."""
 
-    def __init__(self, index: Index, counts: Counter):
+    def __init__(self, counts: Counter, knows: Callable[[list[str]], list[bool]], long_word_edits: int = 2):
         from symspellpy import SymSpell
 
-        self._index = index
-        self._symspell = SymSpell(max_dictionary_edit_distance=max_edits("x" * LONG_WORD))
+        english_words()  # read once now, not at the first question
+        self._knows = knows
+        self._long_word_edits = long_word_edits
+        self._symspell = SymSpell(max_dictionary_edit_distance=long_word_edits)
         for word, count in counts.items():
-            if len(word) >= MIN_LETTERS - max_edits(word):  # a correction is never shorter than that
+            if len(word) >= MIN_LETTERS - 1:  # a correction is never shorter than that
                 self._symspell.create_dictionary_entry(word, count)
 
     @classmethod
     def of(cls, index: Index) -> Speller:
-        """The speller of the words of an index's passages, titles and headings."""
-        english_words()  # read once now, not at the first question
+        """The speller of the words of an index's passages, titles and headings; a word is known
+        when a passage holds its stem ("infusion" for "infusions")."""
         texts = [chunk.text for chunk in index.chunks]
         texts += [part for article in index.articles.values() for part in (article.title, *(s.heading for s in article.sections))]
-        return cls(index, Counter(word.lower() for text in texts for word in _WORD.findall(text)))
+
+        def knows(words: list[str]) -> list[bool]:
+            return [not stems or all(index.passages.document_frequency(s) for s in stems) for stems in tokenize(words)]
+
+        return cls(word_counts(texts), knows)
+
+    @classmethod
+    def of_words(cls, counts: Counter, also_known: Callable[[str], bool] = lambda word: False) -> Speller:
+        """The speller of a list of words with their counts; a word is known when it is one of
+        them or `also_known` says so. One edit at most, however long the word: two would take a
+        name it does not hold for one it does ("prednisolone" for "prednisone")."""
+        return cls(counts, lambda words: [w.lower() in counts or also_known(w) for w in words], long_word_edits=1)
+
+    def max_edits(self, word: str) -> int:
+        return self._long_word_edits if len(word) >= LONG_WORD else 1
 
     def correct(self, text: str) -> str:
         """`text` with each misspelt word replaced by the documents' word (lower case, or
@@ -69,11 +93,11 @@ class Speller:
         ]
         if not candidates:
             return text
-        stems = tokenize([m.group() for m in candidates])
+        known = self._knows([m.group() for m in candidates])
         pieces, end = [], 0
-        for match, word_stems in zip(candidates, stems, strict=True):
-            if not word_stems or all(self._index.passages.document_frequency(s) for s in word_stems):
-                continue  # a function word, or one the documents use
+        for match, is_known in zip(candidates, known, strict=True):
+            if is_known:
+                continue
             fixed = self._closest(match.group().lower())
             if fixed is None:
                 continue
@@ -86,8 +110,8 @@ class Speller:
     def _closest(self, word: str) -> str | None:
         from symspellpy import Verbosity
 
-        found = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=max_edits(word))
-        if len(found) != 1:
-            return None  # none near enough, or two as near: no guess
-        fixed = found[0].term
-        return None if fixed.startswith(word) or word.startswith(fixed) else fixed
+        # A word that only goes on past one of the vocabulary's ("velmiprant" past "velmipran",
+        # "suicidel" past "suicide") is another word, or another form of it, not a typo of it.
+        found = [s for s in self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=self.max_edits(word)) if not word.startswith(s.term)]
+        nearest = [s.term for s in found if s.distance == min((s.distance for s in found), default=0)]
+        return nearest[0] if len(nearest) == 1 else None  # none near enough, or two as near: no guess

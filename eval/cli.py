@@ -300,13 +300,16 @@ def bench_command(args, embedder) -> int:
 
 
 def train_router_command(args, embedder) -> int:
+    from chatbot.router import save_words, words_path
     from chatbot.safety_classifier import DEFAULT_PATH
 
     from . import train_router
     from .safety import safety_metrics, summary_table
 
     training = train_router.train(embedder, progress=_say)
-    paths = training.classifier.save(args.out or DEFAULT_PATH)
+    out = args.out or DEFAULT_PATH
+    paths = training.classifier.save(out)
+    paths.append(save_words(training.words, words_path(out), train_router.WORDS_ABOUT))
     print(summary_table({"dev": safety_metrics(training.dev), "test": safety_metrics(training.test)}))
     t = training.classifier.thresholds
     print(f"\nC {training.chosen[0]}, embedding scale {training.chosen[1]}, temperature {training.classifier.temperature:.3f}; thresholds: crisis {t.crisis} "
@@ -323,19 +326,31 @@ def safety_command(args, embedder) -> int:
     from . import safety
     from .gold import load_gold
     from .reports import command_line, run_info
-    from .safety_data import gold_as_safety, load_check_items, load_safety_items, qa_questions_as_safety, typed_casually
+    from .safety_data import (
+        gold_as_safety,
+        load_check_items,
+        load_safety_items,
+        qa_questions_as_safety,
+        typed_casually,
+        typed_with_typos,
+    )
 
     router = Router.load(embedder.info.fingerprint, embedder.info.name, path=args.router)
     items = load_safety_items()
     gold, qa_questions = gold_as_safety(load_gold(args.gold)), qa_questions_as_safety()
+    test = [i for i in items if i.split == "test"]
     sets = {
-        "test": [i for i in items if i.split == "test"],
+        "test": test,
         "gold": gold,
         "dev": [i for i in items if i.split == "dev"],
         "written check": load_check_items(),
         "qa questions": qa_questions,
         "gold, typed casually": typed_casually(gold),
         "qa questions, typed casually": typed_casually(qa_questions),
+        "test, with typos": typed_with_typos(test),
+        "written check, with typos": typed_with_typos(load_check_items()),
+        "gold, with typos": typed_with_typos(gold),
+        "qa questions, with typos": typed_with_typos(qa_questions),
     }
     results = {}
     for name, chosen in sets.items():

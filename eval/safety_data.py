@@ -24,6 +24,7 @@ from .errors import EvalError
 from .jsonl import json_lines
 from .paths import QA_DATA_DIR, SAFETY_CHECK_PATH, SAFETY_TRAIN_PATH, SAFETY_WRITTEN_DIR, SQUAD_DIR
 from .qa_data import load_folder
+from .typos import misspell
 
 LABELS = ("crisis", "advice", "none")
 # The public sources of safety-train grouped by kind of text, for the cross-source check of
@@ -146,6 +147,18 @@ def typed_casually(items: Iterable[SafetyItem]) -> list[SafetyItem]:
         casual = re.sub(r"[\s.?!…]+$", "", item.text).lower()
         if casual and casual != item.text:
             found.append(SafetyItem(f"{item.id}~casual", casual, item.label, item.subkind, item.source))
+    return found
+
+
+def typed_with_typos(items: Iterable[SafetyItem]) -> list[SafetyItem]:
+    """Each item with a typo in its longest word of seven letters or more (eval/typos.py: "i keep
+    thinking about ending everything" becomes "i keep thinking about ending eveerything"); its
+    label stays. Items without such a word are left out. Evaluation only."""
+    found = []
+    for item in items:
+        typo = misspell(item.text, item.id)
+        if typo != item.text:
+            found.append(SafetyItem(f"{item.id}~typo", typo, item.label, item.subkind, item.source))
     return found
 
 

@@ -35,14 +35,20 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from chatbot.router import Router
+from chatbot.router import Router, router_speller
 from chatbot.safety_classifier import CLASSES, SafetyClassifier, Thresholds
 from chatbot.safety_features import Neighbours, features
+from chatbot.spelling import word_counts
 
 from .safety import Routed, embed, route_items, safety_metrics
 from .safety_data import SOURCE_GROUPS, SafetyItem, counts, file_digests, load_safety_items
 
 SEED = 0
+WORDS_ABOUT = (
+    "The words of the safety classifier's training messages (the train split of eval/safety_data.py), with their counts: "
+    "a misspelt word of a message is read as the one of these it was meant to be (chatbot/router.py). "
+    "Written by python -m eval train-router."
+)
 C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 EMBEDDING_SCALES = (1.0, 0.5, 0.25)
 THRESHOLD_GRID = tuple(float(t) for t in np.round(np.arange(0.05, 0.951, 0.025), 3))
@@ -75,6 +81,13 @@ class Training:
     test: list[Routed]
     chosen: tuple[float, float]  # C, embedding scale
     dev_log_loss: dict[tuple[float, float], float]
+    words: Counter  # of the training messages: what the router's speller corrects to
+
+
+def training_words(train_items: list[SafetyItem]) -> Counter:
+    """The words of the training messages, with their counts: a misspelt word of a message is
+    read as the one of these it was meant to be (chatbot/router.py)."""
+    return word_counts([i.text for i in train_items])
 
 
 def sentence_examples(items: list[SafetyItem]) -> list[SafetyItem]:
@@ -208,7 +221,7 @@ def _fit(
     )
     # Round-trip through the artefact's rounding, so the thresholds are chosen for the numbers served.
     classifier = classifier.rounded()
-    dev = route_items(Router(classifier), dev_items, embedder)
+    dev = route_items(Router(classifier, router_speller(training_words(train_items))), dev_items, embedder)
     thresholds = choose_thresholds(dev)
     return replace(classifier, thresholds=thresholds), [r.with_thresholds(thresholds) for r in dev], chosen, losses
 
@@ -224,7 +237,8 @@ def cross_source(embedder, items: list[SafetyItem], chosen: tuple[float, float],
         dev_items = [i for i in items if i.split == "dev" and i.source not in sources]
         held = [i for i in items if i.source in sources]
         classifier, _, _, _ = _fit(embedder, train_items, dev_items, [chosen], lambda message: None)
-        routed = [r.with_thresholds(classifier.thresholds) for r in route_items(Router(classifier), held, embedder)]
+        router = Router(classifier, router_speller(training_words(train_items)))
+        routed = [r.with_thresholds(classifier.thresholds) for r in route_items(router, held, embedder)]
         found[group] = {**_headline(safety_metrics(routed)), "sources": sorted(sources)}
         progress(f"cross-source, {group} held out: {_brief(found[group])}")
     return found
@@ -247,7 +261,8 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
     thresholds = classifier.thresholds
     progress(f"chose C={chosen[0]}, embedding scale {chosen[1]}; temperature {classifier.temperature:.3f}")
     progress(f"thresholds on dev: crisis {thresholds.crisis} (sentences {thresholds.crisis_sentence}), advice {thresholds.advice}")
-    test = [r.with_thresholds(thresholds) for r in route_items(Router(classifier), split["test"], embedder)]
+    words = training_words(split["train"])
+    test = [r.with_thresholds(thresholds) for r in route_items(Router(classifier, router_speller(words)), split["test"], embedder)]
     metrics = {"dev": _headline(safety_metrics(dev)), "test": _headline(safety_metrics(test))}
     about = {
         "training": {
@@ -272,7 +287,7 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
     }
     about["training"]["cross_source"] = cross_source(embedder, items, chosen, progress)
     classifier = replace(classifier, about=about)
-    return Training(classifier, dev, test, chosen, losses)
+    return Training(classifier, dev, test, chosen, losses, words)
 
 
 def _headline(m: dict) -> dict:

@@ -101,6 +101,25 @@ def test_one_sentence_can_make_a_long_message_a_crisis(router, embedder):
     assert assessment.route.kind == RouteKind.CRISIS and assessment.decided_by == 3
 
 
+@pytest.mark.parametrize(
+    ("message", "kind", "read_as"),
+    [
+        ("i feel suicidel", RouteKind.CRISIS, "i feel suicidal"),
+        ("thinkin about endin my life", RouteKind.CRISIS, "thinking about ending my life"),
+        ("i want to come off my dulxoetine, how fast can i taper", RouteKind.ADVICE, "i want to come off my duloxetine, how fast can i taper"),
+    ],
+)
+def test_a_misspelt_message_is_routed_as_it_was_meant(router, embedder, message, kind, read_as):
+    assessment = route(router, embedder, message)
+    assert assessment.texts[0].text == read_as and assessment.route.kind == kind
+
+
+def test_the_speller_never_turns_a_medicine_or_an_ordinary_word_into_another():
+    speller = Router.load().speller
+    for message in ("Can I take prednisolone with hydroxychloroquine?", "What is fibromyalgia?", "my meds make me drowsy"):
+        assert speller.correct(message) == message
+
+
 def test_ask_encodes_the_router_texts_and_the_query_once(bot, monkeypatch):
     calls = []
     for method in ("encode", "encode_with_tokens"):
