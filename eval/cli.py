@@ -121,6 +121,7 @@ def parser() -> argparse.ArgumentParser:
     safety.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")
     safety.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the report's data as JSON")
     safety.add_argument("--router", type=Path, default=None, help="classifier artefact (default: chatbot/models/router.json)")
+    safety.add_argument("--no-spelling", action="store_true", help="route without the router's spelling correction (to measure what it does)")
     return p
 
 
@@ -336,6 +337,8 @@ def safety_command(args, embedder) -> int:
     )
 
     router = Router.load(embedder.info.fingerprint, embedder.info.name, path=args.router)
+    if args.no_spelling:
+        router = Router(router.classifier)
     items = load_safety_items()
     gold, qa_questions = gold_as_safety(load_gold(args.gold)), qa_questions_as_safety()
     test = [i for i in items if i.split == "test"]
