@@ -4,8 +4,8 @@ request for personal medical advice, or an ordinary question, and says why.
 A message is judged whole and sentence by sentence (any sentence can make it a crisis): the rules
 (`safety_rules.py`) first, for their precision and readable names, then the trained classifier
 (`safety_classifier.py`) on the texts' embeddings. A misspelt word is first read as the word of the
-classifier's training messages it was meant to be ("i feel suicidel": `router_words`, beside the
-classifier; see `spelling.py`). The engine encodes every text the router asks for together with
+classifier's training messages it was meant to be ("i feel suicidel": `router-words.json`, beside
+the classifier; see `spelling.py`). The engine encodes every text the router asks for together with
 the search query, in one call, and hands the router those vectors: the router never encodes
 anything itself.
 

@@ -85,7 +85,7 @@ class Speller:
         return self._long_word_edits if len(word) >= LONG_WORD else 1
 
     def correct(self, text: str) -> str:
-        """`text` with each misspelt word replaced by the documents' word (lower case, or
+        """`text` with each misspelt word replaced by the vocabulary's word (lower case, or
         capitalised like the word it replaces); `text` itself when there is none."""
         candidates = [
             m for m in _WORD.finditer(text)

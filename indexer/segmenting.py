@@ -42,8 +42,9 @@ SEGMENTATION_VERSION = 7  # 3: a table of contents is not text; 4: nor are Markd
 # 5: a reference list under a Markdown or bold heading ends the article too; 6: a paper's front matter,
 # captions, Markdown table rows, rules, reference entries and a web page's chrome (cookie and newsletter
 # banners, credits) are not text, and a byte order mark is not part of the title; 7: a Markdown table
-# with its header is a list (the header its label, each row an item), and a paragraph of over 10,000
-# characters is split into sentences a window at a time (indexer.sentences.MAX_WINDOW_CHARS)
+# with its header is a list (the header its label, each row an item), so are short lines right below
+# a heading, and a paragraph of over 10,000 characters is split into sentences a window at a time
+# (indexer.sentences.MAX_WINDOW_CHARS)
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
