@@ -26,20 +26,34 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
 
+import numpy as np
+
 from indexer import Index
 from indexer.lexical import tokenize
 
 MIN_LETTERS = 5  # shorter words have too many neighbours one edit away ("blok": block, blot, bloc)
 LONG_WORD = 9  # from this length on, two edits ("fibromylagia", "dermographism")
 ENGLISH_WORDS = "frequency_dictionary_en_82_765.txt"  # shipped with symspellpy: "word count" lines
+# SymSpell indexes each word by what is left of its first PREFIX_LENGTH letters after deletions;
+# candidates are then checked letter by letter, so a shorter prefix finds the same corrections with
+# a smaller index (17,600 entries instead of 57,800 for the router's 4,045 words at two edits).
+PREFIX_LENGTH = 5
 _WORD = re.compile(r"[A-Za-z]+")
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """The English words symspellpy ships a frequency list of, lower-case."""
-    text = (files("symspellpy") / ENGLISH_WORDS).read_text(encoding="utf-8")
-    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
+def _english_hashes() -> np.ndarray:
+    """The sorted hashes of the English words symspellpy ships a frequency list of: 0.7 MB, where a
+    set of the words themselves holds 11 MB in every server worker."""
+    with (files("symspellpy") / ENGLISH_WORDS).open(encoding="utf-8") as lines:
+        return np.unique(np.fromiter((hash(line.split(" ", 1)[0]) for line in lines if line.strip()), dtype=np.int64))
+
+
+def is_english(word: str) -> bool:
+    """Whether `word` (lower case) is on symspellpy's list of English words."""
+    hashes = _english_hashes()
+    at = int(np.searchsorted(hashes, hash(word)))
+    return at < len(hashes) and hashes[at] == hash(word)
 
 
 def word_counts(texts: list[str]) -> Counter:
@@ -54,10 +68,10 @@ class Speller:
     def __init__(self, counts: Counter, knows: Callable[[list[str]], list[bool]], long_word_edits: int = 2):
         from symspellpy import SymSpell
 
-        english_words()  # read once now, not at the first question
+        _english_hashes()  # read once now, not at the first question
         self._knows = knows
         self._long_word_edits = long_word_edits
-        self._symspell = SymSpell(max_dictionary_edit_distance=long_word_edits)
+        self._symspell = SymSpell(max_dictionary_edit_distance=long_word_edits, prefix_length=PREFIX_LENGTH)
         for word, count in counts.items():
             if len(word) >= MIN_LETTERS - 1:  # a correction is never shorter than that
                 self._symspell.create_dictionary_entry(word, count)
@@ -89,7 +103,7 @@ class Speller:
         capitalised like the word it replaces); `text` itself when there is none."""
         candidates = [
             m for m in _WORD.finditer(text)
-            if len(m.group()) >= MIN_LETTERS and m.group()[1:].islower() and m.group().lower() not in english_words()
+            if len(m.group()) >= MIN_LETTERS and m.group()[1:].islower() and not is_english(m.group().lower())
         ]
         if not candidates:
             return text
