@@ -63,12 +63,14 @@ def word_counts(texts: list[str]) -> Counter:
 
 class Speller:
     """Corrects words to those of a vocabulary (see the module's rules): `counts` holds its words
-    (lower case) with how often they occur, `knows` says which of a list of words it holds."""
+    (lower case) with how often they occur, `knows` says which of a list of other words it also
+    knows (another form of one of them)."""
 
     def __init__(self, counts: Counter, knows: Callable[[list[str]], list[bool]], long_word_edits: int = 2):
         from symspellpy import SymSpell
 
         _english_hashes()  # read once now, not at the first question
+        self._words = frozenset(counts)
         self._knows = knows
         self._long_word_edits = long_word_edits
         self._symspell = SymSpell(max_dictionary_edit_distance=long_word_edits, prefix_length=PREFIX_LENGTH)
@@ -93,7 +95,7 @@ class Speller:
         """The speller of a list of words with their counts; a word is known when it is one of
         them or `also_known` says so. One edit at most, however long the word: two would take a
         name it does not hold for one it does ("prednisolone" for "prednisone")."""
-        return cls(counts, lambda words: [w.lower() in counts or also_known(w) for w in words], long_word_edits=1)
+        return cls(counts, lambda words: [also_known(w) for w in words], long_word_edits=1)
 
     def max_edits(self, word: str) -> int:
         return self._long_word_edits if len(word) >= LONG_WORD else 1
@@ -103,7 +105,8 @@ class Speller:
         capitalised like the word it replaces); `text` itself when there is none."""
         candidates = [
             m for m in _WORD.finditer(text)
-            if len(m.group()) >= MIN_LETTERS and m.group()[1:].islower() and not is_english(m.group().lower())
+            if len(m.group()) >= MIN_LETTERS and m.group()[1:].islower() and m.group().lower() not in self._words
+            and not is_english(m.group().lower())
         ]
         if not candidates:
             return text
