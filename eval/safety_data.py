@@ -152,8 +152,8 @@ def typed_casually(items: Iterable[SafetyItem]) -> list[SafetyItem]:
 
 def typed_with_typos(items: Iterable[SafetyItem]) -> list[SafetyItem]:
     """Each item with a typo in its longest word of seven letters or more (eval/typos.py: "i keep
-    thinking about ending everything" becomes "i keep thinking about ending eveerything"); its
-    label stays. Items without such a word are left out. Evaluation only."""
+    thinking about ending everything" may become "… ending eveerything"); its label stays. Items
+    without such a word are left out. Evaluation only."""
     found = []
     for item in items:
         typo = misspell(item.text, item.id)
