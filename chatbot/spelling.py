@@ -44,7 +44,8 @@ _WORD = re.compile(r"[A-Za-z]+")
 @lru_cache(maxsize=1)
 def _english_hashes() -> np.ndarray:
     """The sorted hashes of the English words symspellpy ships a frequency list of: 0.7 MB, where a
-    set of the words themselves holds 11 MB in every server worker."""
+    set of the words themselves holds 11 MB in every server worker. Python's string hashes differ
+    from process to process, so the array is made in the process that looks words up in it."""
     with (files("symspellpy") / ENGLISH_WORDS).open(encoding="utf-8") as lines:
         return np.unique(np.fromiter((hash(line.split(" ", 1)[0]) for line in lines if line.strip()), dtype=np.int64))
 

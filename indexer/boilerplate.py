@@ -5,6 +5,10 @@ Keep every rule here, readable, so a maintainer sees at a glance what the indexe
 
 import re
 
+# A row of a Markdown table ("| Colchicine | eases a flare |"). Rows under a header row and its
+# "|---|" row make a table, which segmenting.py keeps as a list; any other row is dropped below.
+TABLE_ROW = re.compile(r"^\|.*\|$")
+
 # A line matching one of these is dropped wherever it stands.
 BOILERPLATE_LINES = [
     re.compile(r"^posts tagged\b", re.I),  # tag-page header
@@ -29,10 +33,10 @@ BOILERPLATE_LINES = [
     re.compile(r"^(we use cookies|this (site|website) uses cookies|(sign up|subscribe) (for|to) (our|the) newsletter)\b", re.I),
     re.compile(r"^was this (page|article|information) (helpful|useful)\??$", re.I),
     re.compile(r"^((image|photo|picture|illustration) (credit|source)s?|source|adapted from)\s*:\s*[^!?]{1,100}$", re.I),
-    # a figure's or table's caption, and the rows of a Markdown table: they stand for what the
-    # text cannot show, and a row quoted alone has lost its header
+    # a figure's or table's caption, and the rows of a Markdown table without a header: they stand
+    # for what the text cannot show, and a row quoted alone has lost what its columns mean
     re.compile(r"^(supplementary )?(figure|fig\.|table|chart)\s*[A-Z]?\d+[a-z]?\s*[.:|—–-]", re.I),
-    re.compile(r"^\|.*\|$"),
+    TABLE_ROW,
 ]
 
 # When a page was written or checked, not what it says: "Reviewed: March 2023", "Last updated on

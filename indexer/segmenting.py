@@ -32,7 +32,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, is_author_list, is_boilerplate, is_byline
+from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, TABLE_ROW, is_author_list, is_boilerplate, is_byline
 from .records import Article, Document, Paragraph, Section, Sentence
 from .sentences import split_sentences, trim
 
@@ -61,8 +61,7 @@ _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
 # so a sign's spaces are never given back to let the rest match.
 _QUOTE_MARKER = re.compile(r"(?:>[ \t]*)++(?![\d.,=%])")
 # A Markdown table: a header row, the delimiter row under it ("|---|:--:|"), then body rows, every
-# line opening with "|".
-_TABLE_ROW = re.compile(r"\|.*\|")
+# line a TABLE_ROW.
 _TABLE_DELIMITER = re.compile(r"\|(?:[ \t]*:?-+:?[ \t]*\|)+[ \t\r]*$")
 _NUMBERED_ITEM = re.compile(r"(?:\d{1,3}|[a-zA-Z])[.)][ \t]+(?=\S)")
 _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1:?")
@@ -165,14 +164,14 @@ def table_lines(source: str, lines: list[Line]) -> dict[int, bool]:
         header, delimiter = lines[i], lines[i + 1]
         if not (
             delimiter.number == header.number + 1
-            and _TABLE_ROW.fullmatch(header.text(source))
+            and TABLE_ROW.match(header.text(source))
             and _TABLE_DELIMITER.fullmatch(delimiter.text(source))
         ):
             i += 1
             continue
         found[header.number] = True
         i += 1
-        while i < len(lines) and lines[i].number == lines[i - 1].number + 1 and _TABLE_ROW.fullmatch(lines[i].text(source)):
+        while i < len(lines) and lines[i].number == lines[i - 1].number + 1 and TABLE_ROW.match(lines[i].text(source)):
             found[lines[i].number] = False
             i += 1
     return found
@@ -192,7 +191,7 @@ def table_cells(text: str) -> list[list[str]] | None:
     """
     rows = [trim(line) for line in text.splitlines()]
     rows = [trim(row[marker.end() :]) if (marker := _QUOTE_MARKER.match(row)) else row for row in rows]
-    if len(rows) < 2 or not all(_TABLE_ROW.fullmatch(row) for row in rows) or not _TABLE_DELIMITER.fullmatch(rows[1]):
+    if len(rows) < 2 or not all(TABLE_ROW.match(row) for row in rows) or not _TABLE_DELIMITER.fullmatch(rows[1]):
         return None
     return [[trim(cell) for cell in row[1:-1].split("|")] for i, row in enumerate(rows) if i != 1]
 
