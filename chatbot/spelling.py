@@ -81,10 +81,12 @@ class Speller:
 
     @classmethod
     def of(cls, index: Index) -> Speller:
-        """The speller of the words of an index's passages, titles and headings; a word is known
-        when a passage holds its stem ("infusion" for "infusions")."""
+        """The speller of the words of an index's passages, titles, subjects' other names and
+        headings; a word is known when a passage holds its stem ("infusion" for "infusions")."""
         texts = [chunk.text for chunk in index.chunks]
-        texts += [part for article in index.articles.values() for part in (article.title, *(s.heading for s in article.sections))]
+        texts += [
+            part for article in index.articles.values() for part in (article.title, *article.names, *(s.heading for s in article.sections))
+        ]
 
         def knows(words: list[str]) -> list[bool]:
             return [not stems or all(index.passages.document_frequency(s) for s in stems) for stems in tokenize(words)]

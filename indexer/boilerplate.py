@@ -63,6 +63,7 @@ LINK_LIST_HEADING = re.compile(r"^(further reading|related( posts| articles)?|re
 # Cloud") are found by repetition after titles instead (see segmenting).
 BYLINE = re.compile(r"^(by|authors?|written by|(medically |clinically )?reviewed by)\s*:?\s+[^.!?;]{1,60}$", re.I)
 MAX_BYLINE_WORDS = 8
+FIELD_SEPARATOR = re.compile(r"\s+\|\s+")  # between the fields of a page's header line
 
 # A scientific article's author list, right below its title: "Ann Lee, Omar Haddad, Ruth Cole",
 # "R. Okafor, H. Lindqvist, for the X investigators": two or more names of one to four capitalised
@@ -80,7 +81,15 @@ def is_boilerplate(line: str) -> bool:
 
 
 def is_byline(line: str) -> bool:
-    return len(line.split()) <= MAX_BYLINE_WORDS and bool(BYLINE.search(line))
+    """A credit line ("By: …", "Medically reviewed by …"), or a line of fields one of which is and
+    the others credits or boilerplate ("By the Foot Health Information Service | Last updated 5 June
+    2024")."""
+    fields = FIELD_SEPARATOR.split(line.strip())
+    return any(map(_credits, fields)) and all(_credits(f) or is_boilerplate(f) for f in fields)
+
+
+def _credits(field: str) -> bool:
+    return len(field.split()) <= MAX_BYLINE_WORDS and bool(BYLINE.search(field))
 
 
 def is_author_list(line: str) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .aliases import with_names
 from .cache import EmbeddingCache, TokenCache, encode_cached, encode_with_tokens_cached
 from .chunking import chunk_article
 from .dedup import deduplicate
@@ -63,7 +64,8 @@ class BuildSummary:
 
 
 def passage_embedding_text(chunk: Chunk) -> str:
-    """What is embedded and BM25-indexed for a passage: title and section first, for context."""
+    """What is embedded for a passage, and BM25-indexed with its subject's other names: title and
+    section first, for context."""
     context = [p for p in (chunk.title, chunk.section) if p]
     if len(context) == 2 and context[0] == context[1]:
         context = context[:1]
@@ -124,6 +126,8 @@ def build_index(
         if not chunks:
             raise CorpusError("the corpus holds no quotable text after cleaning; nothing to index")
         passage_texts = [passage_embedding_text(c) for c in chunks]
+        names = {a.id: a.names for a in articles}  # searched with the passages, not embedded (indexer.aliases)
+        passage_search_texts = [with_names(text, names[c.article_id]) for text, c in zip(passage_texts, chunks, strict=True)]
         sentence_texts = [c.text[s.start - c.start : s.end - c.start] for c in chunks for s in c.sentences]
         sentence_files = [c.file for c in chunks for _ in c.sentences]
         table, headings = build_sentence_table(articles, chunks, sources)
@@ -185,7 +189,7 @@ def build_index(
             sentence_tokens=sentence_tokens,
             heading_vectors=heading_vectors,
             sentence_table=table,
-            bm25=build_bm25(passage_texts),
+            bm25=build_bm25(passage_search_texts),
             sentence_bm25=build_bm25(sentence_texts),
             faiss_type=settings.faiss_type,
             manifest=manifest,

@@ -64,6 +64,7 @@ class Article:
     end: int
     line: int
     sections: tuple[Section, ...]
+    names: tuple[str, ...] = field(default=())  # other names of its subject ("Piles"), see indexer.aliases
     duplicate_of: str | None = None  # id of the canonical copy, for a duplicate
     also_in: tuple[str, ...] = field(default=())  # ids of duplicates, for a canonical article
 

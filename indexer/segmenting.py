@@ -32,19 +32,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from .aliases import header_names, is_names_heading, other_names
 from .boilerplate import ARTICLE_SEPARATOR, LINK_LIST_HEADING, TABLE_ROW, is_author_list, is_boilerplate, is_byline
 from .records import Article, Document, Paragraph, Section, Sentence
 from .sentences import split_sentences, trim
 
 # Bumped whenever the rules below change what a document segments into: an index records it, and
 # one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
-SEGMENTATION_VERSION = 7  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
+SEGMENTATION_VERSION = 8  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
 # 5: a reference list under a Markdown or bold heading ends the article too; 6: a paper's front matter,
 # captions, Markdown table rows, rules, reference entries and a web page's chrome (cookie and newsletter
 # banners, credits) are not text, and a byte order mark is not part of the title; 7: a Markdown table
 # with its header is a list (the header its label, each row an item), so are short lines right below
 # a heading, and a paragraph of over 10,000 characters is split into sentences a window at a time
-# (indexer.sentences.MAX_WINDOW_CHARS)
+# (indexer.sentences.MAX_WINDOW_CHARS); 8: the subject's other names are read (indexer.aliases)
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
@@ -316,6 +317,7 @@ class _ArticleBuilder:
     def __init__(self, document: Document, source: str, bylines: set[str], tables: dict[int, bool]):
         self.document, self.source, self.bylines, self.tables = document, source, bylines, tables
         self.title = self.byline = ""
+        self.names: list[str] = []  # the subject's other names a header line gives (indexer.aliases)
         self.sections: list[Section] = []
         self.heading, self.heading_start, self.heading_line = "", -1, 0
         self.paragraphs: list[Paragraph] = []
@@ -346,6 +348,7 @@ class _ArticleBuilder:
             id=f"{self.document.file}#{number}",
             file=self.document.file,
             title=self.title,
+            names=other_names(self.title, self.names + self._listed_names()),
             byline=self.byline,
             start=self.first.start,
             end=self.last.end,
@@ -375,6 +378,9 @@ class _ArticleBuilder:
             return None
         if self.title and self._heading_text(line) == self.title and not self.paragraphs and not self.open:
             return None  # the title repeated, as page templates do
+        if header and self.title and header_names(text):  # "Also called: Piles"
+            self.names += header_names(text)
+            return None
         if header and (is_byline(text) or text in self.bylines or (self.title and is_author_list(text))):
             self.byline = self.byline or text  # a second credit line ("Medically reviewed by …") is dropped
             return None
@@ -411,6 +417,20 @@ class _ArticleBuilder:
         self.open_is_list = self.open_is_list or is_list_label(text) or bulleted
         self.last = line
         return None
+
+    def _listed_names(self) -> list[str]:
+        """The subject's other names a section lists under a heading ("Other Names for This
+        Condition" over "- MFS", "- Marfan's syndrome") or a list label ("Other names:")."""
+        names = []
+        for section in self.sections:
+            named = is_names_heading(section.heading)
+            for paragraph in section.paragraphs:
+                texts = [self.source[s.start : s.end] for s in paragraph.sentences]
+                if named:
+                    names += texts
+                elif paragraph.is_list and is_names_heading(texts[0]):
+                    names += texts[1:]
+        return names
 
     def _continues(self, line: Line, previous: Line | None, bulleted: bool) -> bool:
         """A hard-wrapped line: the text line right before it (no blank line between) did not

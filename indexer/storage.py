@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .aliases import with_names
 from .errors import CorruptIndexError, FormatVersionError, ModelMismatchError
 from .lexical import load_bm25, save_bm25
 from .records import Article, Chunk, Location, Section, Sentence
@@ -91,8 +92,9 @@ class Index:
 
     @cached_property
     def title_terms(self) -> dict[str, np.ndarray]:
-        """term -> the sorted section ids (of the sentence table) whose article's title holds it."""
-        return self._section_terms(lambda article, section: article.title)
+        """term -> the sorted section ids (of the sentence table) whose article's title, or another
+        name of its subject (indexer.aliases), holds it."""
+        return self._section_terms(lambda article, section: with_names(article.title, article.names))
 
     def _section_terms(self, text_of) -> dict[str, np.ndarray]:
         """term -> the sorted section ids whose `text_of(article, section)` holds it, over the
@@ -154,7 +156,7 @@ def _article_dict(article: Article) -> dict:
 
 def _article_from(data: dict) -> Article:
     sections = tuple(Section(s["heading"], s["start"], s["line"], ()) for s in data["sections"])
-    return Article(**{**data, "sections": sections, "also_in": tuple(data["also_in"])})
+    return Article(**{**data, "sections": sections, "also_in": tuple(data["also_in"]), "names": tuple(data.get("names", ()))})
 
 
 def _chunk_from(data: dict) -> Chunk:

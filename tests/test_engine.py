@@ -292,3 +292,27 @@ def test_an_answer_only_a_table_holds_is_quoted_as_the_whole_table(tmp_path, emb
     assert [q.text for q in answer.quotes].count(whole) == 1, [q.text for q in answer.quotes]  # header, rows, all
     top = answer.quotes[0]
     assert TABLE_PAGE[top.start : top.end] == top.text
+
+
+WARTS_PAGE = (
+    "plantar warts\n\n"
+    "Also called: Verruca plantaris; Verrucas\n\n"
+    "By the Foot Health Information Service | Last updated 5 June 2024\n\n"
+    "Plantar warts are small, rough growths on the bottom of the feet. They most often appear on the heels.\n\n"
+    "What causes plantar warts?\n\n"
+    "Plantar warts are caused by the human papillomavirus (HPV), which enters through tiny cuts in the skin.\n\n"
+    "Treatment\n\n"
+    "Salicylic acid, which you can buy without a prescription, peels away the wart a layer at a time.\n"
+)
+
+
+def test_a_question_naming_the_subject_as_the_page_s_header_also_calls_it_is_answered(tmp_path, embedder):
+    bot = bot_over_pages(tmp_path, embedder, {"plantar_warts.txt": WARTS_PAGE, "gout.txt": TABLE_PAGE})
+    index = bot.index
+    (article,) = [a for a in index.articles.values() if a.file.endswith("plantar_warts.txt")]
+    assert (article.title, article.names) == ("plantar warts", ("Verruca plantaris", "Verrucas"))
+    answer = bot.ask("What causes verrucas?")
+    assert answer.status.value == "answered" and answer.query == "What causes verrucas?"  # a name, not a typo
+    top = answer.quotes[0]
+    assert top.file.endswith("plantar_warts.txt") and "papillomavirus" in top.text, top.text
+    assert "Verruca" not in " ".join(q.text for q in answer.quotes)  # the header line is never a quote

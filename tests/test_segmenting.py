@@ -304,6 +304,9 @@ def test_review_and_publication_dates_are_neither_headings_nor_quotes():
     for only_a_date in ("Reviewed: March 2023", "Published: 14 August 2023", "Updated on 2 Jan 2021"):
         (article,) = segment(doc("dated.txt", f"Shingles\n\n{only_a_date}\n\nShingles is a painful rash.\n"))
         assert article.sections[0].heading == "" and article.byline == ""
+    fields = "By the Foot Health Information Service | Last updated 5 June 2024"  # a credit and a date on one line
+    (article,) = segment(doc("warts.txt", f"plantar warts\n\n{fields}\n\nPlantar warts are small growths.\n"))
+    assert article.sections[0].heading == "" and article.byline == fields
 
 
 def test_a_long_first_line_standing_alone_is_the_title_but_a_first_paragraph_is_not():
@@ -514,3 +517,24 @@ def test_a_quoted_key_points_box_is_a_heading_and_its_items_without_the_quote_ma
 def test_a_list_item_s_marker_is_found_before_its_text(text, item, marker):
     at = text.index(item)
     assert text[marker_start(text, at) :].startswith(marker)
+
+
+def test_the_subjects_other_names_are_read_and_never_quotes_by_themselves():
+    text = (
+        "# Hemorrhoids\n\nAlso called: Piles\n\nReviewed: 2 October 2024\n\n## Summary\n\n"
+        "Hemorrhoids are swollen veins in the rectum.\n\n## Other Names for This Condition\n\n- haemorrhoids\n- Piles\n"
+    )
+    page = doc("hemorrhoids.md", text)
+    (article,) = check_document(page)
+    assert (article.title, article.names) == ("Hemorrhoids", ("Piles", "haemorrhoids"))
+    assert [s.heading for s in article.sections] == ["Summary", "Other Names for This Condition"]
+    assert quotable(page) == ["Hemorrhoids are swollen veins in the rectum.", "haemorrhoids", "Piles"]
+
+
+def test_names_in_a_header_of_several_fields_or_under_a_list_label():
+    text = (
+        "Hydroxychloroquine\n\nBrand name: Plaquenil | Strength: 200 mg tablets\n\n"
+        "Hydroxychloroquine treats lupus and arthritis.\n\nOther names:\n- HCQ\n- Quensyl\n"
+    )
+    (article,) = check_document(doc("hcq.txt", text))
+    assert article.names == ("Plaquenil", "HCQ", "Quensyl")
