@@ -22,6 +22,7 @@ from .features import ANSWERABILITY_FEATURES, WINDOW_FEATURES, penalised
 from .followup import resolve
 from .inputs import MAX_QUESTION_CHARS, clean_text, validate_question
 from .learned import Classifier, TreeEnsemble, load_model
+from .naming import Renamer
 from .retrieval import Hit
 from .router import Router
 from .settings import AnswerSettings
@@ -44,10 +45,12 @@ class _Current:
     windows: WindowSet
     encoder: object  # embeds the questions: the index's own query model (or any encoder given)
     speller: Speller
+    renamer: Renamer
 
     @classmethod
     def of(cls, index: Index, encoder) -> _Current:
-        return cls(index, WindowSet.of(index.sentence_table, index.sentence_vectors), encoder, Speller.of(index))
+        windows = WindowSet.of(index.sentence_table, index.sentence_vectors)
+        return cls(index, windows, encoder, Speller.of(index), Renamer.of(index))
 
 
 class Chatbot:
@@ -183,6 +186,7 @@ class Chatbot:
         current = self._current  # one version (index and its model) for the whole answer, even if a reload happens meanwhile
         if self.settings.correct_spelling:
             query = current.speller.correct(query)
+        query = current.renamer.rename(query)  # "what are piles" -> "what are Hemorrhoids"
         clock = time.perf_counter()
         vectors, tokens = current.encoder.encode_with_tokens(routed + ([query] if query != routed[0] else []))
         timings["embed"] = time.perf_counter() - clock

@@ -306,13 +306,13 @@ WARTS_PAGE = (
 )
 
 
-def test_a_question_naming_the_subject_as_the_page_s_header_also_calls_it_is_answered(tmp_path, embedder):
+def test_a_question_naming_the_subject_as_only_the_page_s_header_does_is_searched_with_its_title(tmp_path, embedder):
     bot = bot_over_pages(tmp_path, embedder, {"plantar_warts.txt": WARTS_PAGE, "gout.txt": TABLE_PAGE})
     index = bot.index
     (article,) = [a for a in index.articles.values() if a.file.endswith("plantar_warts.txt")]
     assert (article.title, article.names) == ("plantar warts", ("Verruca plantaris", "Verrucas"))
     answer = bot.ask("What causes verrucas?")
-    assert answer.status.value == "answered" and answer.query == "What causes verrucas?"  # a name, not a typo
+    assert answer.status.value == "answered" and answer.query == "What causes plantar warts?"  # the page's own name
     top = answer.quotes[0]
     assert top.file.endswith("plantar_warts.txt") and "papillomavirus" in top.text, top.text
     assert "Verruca" not in " ".join(q.text for q in answer.quotes)  # the header line is never a quote
