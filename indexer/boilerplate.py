@@ -26,6 +26,9 @@ BOILERPLATE_LINES = [
     re.compile(r"^(correspondence( to)?|corresponding authors?|address for correspondence)\s*:", re.I),
     re.compile(r"^(e-?mail|orcid( id)?)\s*:", re.I),
     re.compile(r"^received\b[^.!?]{0,80}\baccepted\b", re.I),  # "Received 3 March 2021; accepted 9 May 2021"
+    # the authors' affiliations, each after its mark: "(1) Department of Sleep Medicine, …; (2) …", "¹ Ravensholt School …"
+    # (institutions named with capitals, no final stop: "(1) The hospital was closed." is text)
+    re.compile(r"^(\(\d{1,2}\)|[¹²³⁴⁵⁶⁷⁸⁹])\s*[^!?]*\b(University|Department|Hospital|Institute|School|Centre|Center|College|Faculty|Unit)\b[^!?]*[^.!?]$"),
     # a reference entry, wherever it stands: "N Engl J Med. 2020;382:1-9", "doi:10.1056/…"
     re.compile(r"\b(19|20)\d\d[a-z]?\s*;\s*\d+(\s*\(\d+\))?\s*:\s*[a-z]?\d+|\bdoi\s*:\s*10\.|\bdoi\.org/10\.", re.I),
     # a web page's chrome: navigation, ads, cookie and newsletter banners, feedback prompts
@@ -67,8 +70,10 @@ FIELD_SEPARATOR = re.compile(r"\s+\|\s+")  # between the fields of a page's head
 
 # A scientific article's author list, right below its title: "Ann Lee, Omar Haddad, Ruth Cole",
 # "R. Okafor, H. Lindqvist, for the X investigators": two or more names of one to four capitalised
-# words or initials, separated by commas; the last part may name a group ("for …", "and …").
+# words or initials, separated by commas, each perhaps marked with its affiliation ("Ilse M.
+# Verhagen(1)", "Kaori Fujisawa¹"); the last part may name a group ("for …", "and …").
 MAX_NAME_WORDS = 4
+_AFFILIATION_MARK = re.compile(r"(\(\d{1,2}\)|[¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§]+)$")  # after a name: "Ilse M. Verhagen(1)", "Kaori Fujisawa¹"
 MAX_AUTHOR_LIST_CHARS = 300
 
 # Boilerplate is short: a longer line that mentions copyright ("© 2013 … A challenging
@@ -102,7 +107,7 @@ def is_author_list(line: str) -> bool:
 
 
 def _is_name(part: str) -> bool:
-    words = part.split()
+    words = [_AFFILIATION_MARK.sub("", word) for word in part.split()]
     return 0 < len(words) <= MAX_NAME_WORDS and all(
         word[0].isupper() and not any(c.isdigit() for c in word) for word in words
     )

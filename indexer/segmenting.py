@@ -39,13 +39,15 @@ from .sentences import split_sentences, trim
 
 # Bumped whenever the rules below change what a document segments into: an index records it, and
 # one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
-SEGMENTATION_VERSION = 8  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
+SEGMENTATION_VERSION = 9  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
 # 5: a reference list under a Markdown or bold heading ends the article too; 6: a paper's front matter,
 # captions, Markdown table rows, rules, reference entries and a web page's chrome (cookie and newsletter
 # banners, credits) are not text, and a byte order mark is not part of the title; 7: a Markdown table
 # with its header is a list (the header its label, each row an item), so are short lines right below
 # a heading, and a paragraph of over 10,000 characters is split into sentences a window at a time
-# (indexer.sentences.MAX_WINDOW_CHARS); 8: the subject's other names are read (indexer.aliases)
+# (indexer.sentences.MAX_WINDOW_CHARS); 8: the subject's other names are read (indexer.aliases);
+# 9: a structured abstract's run-in label ("Methods: ") is not part of the sentence after it, and
+# authors marked with their affiliations ("Ilse M. Verhagen(1)") and the affiliations are front matter
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
@@ -69,6 +71,16 @@ _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)([^*_]+?)(?<=\S)\1:?")
 # A bold run-in label before a paragraph's text ("**Methods.** We enrolled …"); its last character
 # must end a sentence or be ":" so that bold words of the sentence ("**Do not** stop …") stay.
 _RUN_IN_LABEL = re.compile(r"(\*\*|__)[^*_]{1,60}?[.:]\1[ \t]+(?=\S)")
+# A structured abstract's run-in label ("Methods: We enrolled …", "RESULTS. Of 1,186 workers …",
+# "Conclusions — Eye strain …"): one of these names, then ":", "." or a dash, then the text.
+_ABSTRACT_LABEL = re.compile(
+    r"(?:background|context|importance|introduction|purpose|aims?|objectives?|study design|design|settings?"
+    r"|participants|patients|interventions?|measurements|main outcome measures?|outcomes|exposures?"
+    r"|data sources|study selection|data extraction|data synthesis|evidence review|materials and methods"
+    r"|methods and findings|methods|results|findings|observations|conclusions?|interpretation|relevance"
+    r"|limitations|funding|trial registration|registration)[ \t]*(?::|\.|[ \t][—–-])[ \t]+(?=\S)",
+    re.I,
+)
 # A ":"-line worded so introduces a list or a quotation, however short ("Symptoms include:", "Ask
 # if you:", "The leaflet reads:", "According to the NHS:").
 _LEAD_IN = re.compile(
@@ -199,9 +211,9 @@ def table_cells(text: str) -> list[list[str]] | None:
 
 def bullet_end(source: str, line: Line) -> int:
     """Where an item's text starts after its bullet ("• ", "- ", "1. ", "a) ") and a bold run-in
-    label ("**Methods.** "); `line.start` when the line has neither."""
+    label ("**Methods.** ") or an abstract's ("Methods: "); `line.start` when the line has neither."""
     start = _marker_end(source, line.start, line.end)
-    run_in = _RUN_IN_LABEL.match(source, start, line.end)
+    run_in = _RUN_IN_LABEL.match(source, start, line.end) or _ABSTRACT_LABEL.match(source, start, line.end)
     if run_in:
         start = run_in.end()
     return start if start < line.end else line.start

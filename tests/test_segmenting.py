@@ -309,6 +309,17 @@ def test_review_and_publication_dates_are_neither_headings_nor_quotes():
     assert article.sections[0].heading == "" and article.byline == fields
 
 
+def test_authors_marked_with_their_affiliations_and_the_affiliations_are_front_matter():
+    for authors, affiliations in (
+        ("Ilse M. Verhagen(1), Tomasz R. Halloran(2)", "(1) Department of Sleep Medicine, Marrowdale University Hospital; (2) Centre for Trials"),
+        ("Tobias Engqvist¹, Nadia Bellamy-Osei²", "¹ Ravensholt School of Optometry; ² Ravensholt Public Health Unit"),
+    ):
+        page = doc("trial.txt", f"Vitamin D for restless legs\n\n{authors}\n{affiliations}\n\nBackground\n\nRLS is common.\n")
+        (article,) = segment(page)
+        assert article.byline == authors and sections_of(page) == [("Background", [["RLS is common."]])]
+    assert quotable(doc("notes.txt", "Notes\n\n(1) The hospital was closed in 2020.\n")) == ["(1) The hospital was closed in 2020."]
+
+
 def test_a_long_first_line_standing_alone_is_the_title_but_a_first_paragraph_is_not():
     title = (
         "Effects of a twelve-week walking programme on knee pain and physical function in adults with "
@@ -341,6 +352,23 @@ def test_bold_lines_are_headings_and_bold_run_in_labels_are_not_quoted():
         ("Treatment", [["We asked 200 adults about their pain."], ["**Do not** stop a prescribed medicine on your own."]]),
     ]
     assert text[article.sections[0].start :].startswith("Risk factors**")
+
+
+def test_a_structured_abstract_s_run_in_labels_are_not_quoted():
+    text = (
+        "Vitamin D for restless legs: a randomised trial\n\nABSTRACT\n\n"
+        "Background: Low vitamin D may worsen restless legs.\n\nMETHODS. We randomised 214 adults.\n\n"
+        "Conclusions — Vitamin D eased symptoms a little.\n\nTrial registration: MCSR-2019-0447.\n\n"
+        "Results were mixed in older adults.\n\nNote: doses were weekly.\n"
+    )
+    assert quotable(doc("vesper.txt", text)) == [
+        "Low vitamin D may worsen restless legs.",
+        "We randomised 214 adults.",
+        "Vitamin D eased symptoms a little.",
+        "MCSR-2019-0447.",
+        "Results were mixed in older adults.",  # a sentence that opens with a label's word keeps it
+        "Note: doses were weekly.",  # not an abstract's label
+    ]
 
 
 def test_share_and_print_lines_are_boilerplate():
