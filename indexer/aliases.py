@@ -25,16 +25,19 @@ _NAMES_LINE = re.compile(
 )
 # A section heading whose section lists the names ("Other Names for This Condition", "Synonyms").
 _NAMES_HEADING = re.compile(r"(?:also\s+(?:called|known\s+as)|other\s+names?(?:\s+for\s+this\s+condition)?|synonyms?)", re.I)
+# Between a header line's names ("NF1, von Recklinghausen disease", "Zoloft and Lustral"); an item of
+# a names section is one name however written ("Muscular dystrophy, Duchenne type").
+_HEADER_NAME_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+and\s+")
 MAX_NAMES_CHARS = 160  # names beyond this many characters are left out
 
 
 def header_names(line: str) -> list[str]:
-    """The names a header line gives its subject ([] for any other line)."""
+    """The names a header line gives its subject, one by one ([] for any other line)."""
     names = []
     for field in FIELD_SEPARATOR.split(line.strip()):
         match = _NAMES_LINE.fullmatch(field.strip())
         if match:
-            names.append(match["names"].strip().rstrip("."))
+            names += [name for name in _HEADER_NAME_SEPARATOR.split(match["names"].strip().rstrip(".")) if name]
     return names
 
 

@@ -329,7 +329,7 @@ class _ArticleBuilder:
     def __init__(self, document: Document, source: str, bylines: set[str], tables: dict[int, bool]):
         self.document, self.source, self.bylines, self.tables = document, source, bylines, tables
         self.title = self.byline = ""
-        self.names: list[str] = []  # the subject's other names a header line gives (indexer.aliases)
+        self.names: list[str] = []  # the subject's other names a header or heading line gives (indexer.aliases)
         self.sections: list[Section] = []
         self.heading, self.heading_start, self.heading_line = "", -1, 0
         self.paragraphs: list[Paragraph] = []
@@ -409,6 +409,9 @@ class _ArticleBuilder:
             self.open.append(line)
             self.open_is_list = True
             self.last = line
+            return None
+        if heading and not self.paragraphs and not self.open and is_names_heading(self.heading):
+            self.names.append(text)  # "Synonyms" over "PKD; polycystic kidneys; …", a line read as a heading
             return None
         colon_heading = not heading and self._colon_heading(line, following)
         if heading or colon_heading:

@@ -9,9 +9,10 @@ def test_header_lines_that_name_the_subject():
     assert header_names("Also called: Piles") == ["Piles"]
     assert header_names("Also known as Willis-Ekbom disease") == ["Willis-Ekbom disease"]
     assert header_names("Other names: Non-cystic fibrosis bronchiectasis; Acquired bronchiectasis") == [
-        "Non-cystic fibrosis bronchiectasis; Acquired bronchiectasis"
+        "Non-cystic fibrosis bronchiectasis", "Acquired bronchiectasis"
     ]
-    assert header_names("Brand names include Zoloft and Lustral") == ["Zoloft and Lustral"]
+    assert header_names("Also called: NF1, von Recklinghausen disease.") == ["NF1", "von Recklinghausen disease"]
+    assert header_names("Brand names include Zoloft and Lustral") == ["Zoloft", "Lustral"]
     assert header_names("Brand name: Plaquenil | Strength: 200 mg film-coated tablets") == ["Plaquenil"]
 
 

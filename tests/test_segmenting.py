@@ -566,3 +566,6 @@ def test_names_in_a_header_of_several_fields_or_under_a_list_label():
     )
     (article,) = check_document(doc("hcq.txt", text))
     assert article.names == ("Plaquenil", "HCQ", "Quensyl")
+    text = "Polycystic Kidney Disease\n\nCysts grow in both kidneys.\n\nSynonyms\n\nPKD; polycystic kidneys\n\nPrint\n"
+    (article,) = check_document(doc("pkd.txt", text))
+    assert article.names == ("PKD", "polycystic kidneys") and quotable(doc("pkd.txt", text)) == ["Cysts grow in both kidneys."]
