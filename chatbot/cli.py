@@ -164,7 +164,7 @@ def route_command(args) -> int:
         return 0
     print(render_route(assessment, router.classifier.thresholds))
     if texts[0] != message:
-        print(f"(misspelt words read as meant: “{message}” → “{texts[0]}”)")
+        print(f"(read as meant: “{message}” → “{texts[0]}”)")
     return 0
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from .answers import Route, RouteKind
 from .safety_classifier import DEFAULT_PATH, SafetyClassifier, Thresholds, pick
-from .safety_rules import RuleMatch, match_rule, names_medicine
+from .safety_rules import RuleMatch, match_rule, names_medicine, standard_forms
 from .spelling import Speller
 
 WORDS_SUFFIX = "-words.json"  # beside the classifier's JSON: the words of its training messages
@@ -97,8 +97,9 @@ class Router:
         return cls(classifier, router_speller(load_words(words)) if words.exists() else None)
 
     def texts(self, message: str) -> list[str]:
-        """The texts whose vectors the decision needs: the message (its misspelt words corrected),
-        then each of its sentences when it has several."""
+        """The texts whose vectors the decision needs: the message (chat forms written out, its
+        misspelt words corrected), then each of its sentences when it has several."""
+        message = standard_forms(message)
         if self.speller is not None:
             message = self.speller.correct(message)
         sentences = split_message(message)

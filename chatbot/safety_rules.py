@@ -355,6 +355,34 @@ def _plain(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'")
 
 
+# Chat forms the rules and the classifier's training messages spell otherwise: shortened words
+# ("i wana die"), words that dodge platforms' filters ("unalive myself", "sewerslide"), and "sh"
+# for self-harm where the words around it say so ("sh urges", "relapsed on sh"; "sh" alone is too
+# many other things). Each becomes the common form.
+CHAT_FORMS: tuple[tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(pattern, re.I), form)
+    for pattern, form in (
+        (r"\b(?:wan+a|wnna)\b", "wanna"),
+        (r"\bwnt\b", "want"),
+        (r"\bunalive\b", "kill"),
+        (r"\bunalives\b", "kills"),
+        (r"\bunalived\b", "killed"),
+        (r"\bunaliving\b", "killing"),
+        (r"\bsewer ?slide\b", "suicide"),
+        (r"\bsh\b(?= (?:urges?|again|scars?|relapse|tonight|free)\b)", "self-harm"),
+        (r"\b(relapsed? on|urges? to|want to|wanna|gonna|going to|about to|need to|thinking about|thought about|stop|quit|clean from) sh\b", r"\1 self-harm"),
+    )
+)
+
+
+def standard_forms(text: str) -> str:
+    """`text` with the chat forms of CHAT_FORMS written as the rules read them ("i wana die" -> "i
+    wanna die", "unalive myself" -> "kill myself")."""
+    for pattern, form in CHAT_FORMS:
+        text = pattern.sub(form, text)
+    return text
+
+
 def match_rule(text: str) -> RuleMatch | None:
     """The first rule that fires on `text` (crisis rules first), or None."""
     plain = _plain(text)

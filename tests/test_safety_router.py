@@ -107,6 +107,10 @@ def test_one_sentence_can_make_a_long_message_a_crisis(router, embedder):
         ("i feel suicidel", RouteKind.CRISIS, "i feel suicidal"),
         ("thinkin about endin my life", RouteKind.CRISIS, "thinking about ending my life"),
         ("i want to come off my dulxoetine, how fast can i taper", RouteKind.ADVICE, "i want to come off my duloxetine, how fast can i taper"),
+        ("i wana die", RouteKind.CRISIS, "i wanna die"),  # chat forms (safety_rules.CHAT_FORMS)
+        ("i want to unalive myself", RouteKind.CRISIS, "i want to kill myself"),
+        ("the urge to sh is so strong tonight", RouteKind.CRISIS, "the urge to self-harm is so strong tonight"),
+        ("the show unalived my favourite character lol", None, "the show killed my favourite character lol"),
     ],
 )
 def test_a_misspelt_message_is_routed_as_it_was_meant(router, embedder, message, kind, read_as):

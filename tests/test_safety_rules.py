@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.answers import RouteKind
-from chatbot.safety_rules import GUARDS, RULES, about_someone_else, in_the_past, match_rule, negated
+from chatbot.safety_rules import GUARDS, RULES, about_someone_else, in_the_past, match_rule, negated, standard_forms
 
 # rule name -> (messages it must catch, look-alikes no rule may catch)
 CASES = {
@@ -173,3 +173,22 @@ def test_guards():
     assert in_the_past(text, text.index("took"), text.index(" on purpose"))
     text = "I used to cut myself but now I want to again"
     assert not in_the_past(text, text.index("cut"), text.index(" but"))  # brought back to now
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("i wana die", "i wanna die"),
+        ("i wnt to die", "i want to die"),
+        ("Unalive myself", "kill myself"),
+        ("unaliving myself tonight", "killing myself tonight"),
+        ("thinking about sewer slide", "thinking about suicide"),
+        ("sh urges are bad", "self-harm urges are bad"),
+        ("i relapsed on sh last night", "i relapsed on self-harm last night"),
+        ("she said sh to me", "she said sh to me"),  # "sh" alone is too many other things
+        ("100 days no sh", "100 days no sh"),
+        ("wanna grab lunch", "wanna grab lunch"),
+    ],
+)
+def test_chat_forms_are_written_as_the_rules_read_them(typed, read):
+    assert standard_forms(typed) == read
