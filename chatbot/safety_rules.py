@@ -218,6 +218,7 @@ RULES: tuple[Rule, ...] = (
           r"|\blost (?:the|my|all) will to live\b|\b(?:make sure|so that|so) i (?:don'?t|never|won'?t) wake up\b"
           r"|\bno (?:point|reason|will) (?:in |to )?(?:living|live|going on|be alive|stay(?:ing)? alive|keep going)\b"
           r"|\bpoint (?:in|of) (?:living|going on|being alive|staying alive)\b"
+          r"|\b(?:my )?life (?:is ?n'?t|is not|isnt|ain'?t|is no longer|no longer feels|does ?n'?t feel|doesnt feel) worth (?:living|it)\b(?! without| if| unless| when)"
           r"|\b(?:hope|hoping|wish|pray|praying|want|wanna)\b.{0,30}\b(?:never|not|don'?t|won'?t) (?:wake up(?= *(?:$|[.!,?]|again|any ?more|tomorrow|in the morning|ever))|make it (?:through|to) (?:the night|tonight|tomorrow|the morning))",
           "someone else", "past", "joking"),
     _rule(CRISIS, "method to die",

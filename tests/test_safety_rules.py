@@ -52,9 +52,11 @@ CASES = {
     "no will to live": (
         ["I don't want to live anymore", "I can't go on like this", "there's no reason to stay alive",
          "what's the point of living with this pain", "I hope I don't wake up tomorrow", "I don't want to be here anymore",
-         "I've lost the will to live", "hoping I don't make it through the night"],
+         "I've lost the will to live", "hoping I don't make it through the night", "life isnt worth living",
+         "my life isn't worth living anymore"],
         ["I can't live without my heating pad", "I can't go on the trip next week", "I hope I don't wake up with a migraine",
-         "I don't want to live in this city"],
+         "I don't want to live in this city", "life isn't worth living without music lol", "they said his life wasn't worth living",
+         "life isn't worth living if you never travel", "is life worth living with fibromyalgia?"],
     ),
     "method to die": (
         ["what's the easiest way to kill myself", "how to kill yourself painlessly", "painless way to go?",
