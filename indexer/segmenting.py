@@ -39,7 +39,7 @@ from .sentences import split_sentences, trim
 
 # Bumped whenever the rules below change what a document segments into: an index records it, and
 # one built under other rules is rebuilt (see indexer.build.corpus_fingerprint).
-SEGMENTATION_VERSION = 9  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
+SEGMENTATION_VERSION = 10  # 3: a table of contents is not text; 4: nor are Markdown quote marks;
 # 5: a reference list under a Markdown or bold heading ends the article too; 6: a paper's front matter,
 # captions, Markdown table rows, rules, reference entries and a web page's chrome (cookie and newsletter
 # banners, credits) are not text, and a byte order mark is not part of the title; 7: a Markdown table
@@ -47,7 +47,8 @@ SEGMENTATION_VERSION = 9  # 3: a table of contents is not text; 4: nor are Markd
 # a heading, and a paragraph of over 10,000 characters is split into sentences a window at a time
 # (indexer.sentences.MAX_WINDOW_CHARS); 8: the subject's other names are read (indexer.aliases);
 # 9: a structured abstract's run-in label ("Methods: ") is not part of the sentence after it, and
-# authors marked with their affiliations ("Ilse M. Verhagen(1)") and the affiliations are front matter
+# authors marked with their affiliations ("Ilse M. Verhagen(1)") and the affiliations are front matter;
+# 10: nor is an FAQ answer's label ("A: ")
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 15
 MAX_TITLE_CHARS = 300  # a first line standing alone may be a long scientific title
@@ -81,6 +82,8 @@ _ABSTRACT_LABEL = re.compile(
     r"|limitations|funding|trial registration|registration)[ \t]*(?::|\.|[ \t][—–-])[ \t]+(?=\S)",
     re.I,
 )
+# An FAQ's answer label ("A: Most infusions take …", "Answer: Yes."), its question above it.
+_ANSWER_LABEL = re.compile(r"(?:a|ans|answer)[ \t]*:[ \t]+(?=\S)", re.I)
 # A ":"-line worded so introduces a list or a quotation, however short ("Symptoms include:", "Ask
 # if you:", "The leaflet reads:", "According to the NHS:").
 _LEAD_IN = re.compile(
@@ -211,9 +214,10 @@ def table_cells(text: str) -> list[list[str]] | None:
 
 def bullet_end(source: str, line: Line) -> int:
     """Where an item's text starts after its bullet ("• ", "- ", "1. ", "a) ") and a bold run-in
-    label ("**Methods.** ") or an abstract's ("Methods: "); `line.start` when the line has neither."""
+    label ("**Methods.** "), an abstract's ("Methods: ") or an FAQ answer's ("A: "); `line.start` when
+    the line has neither."""
     start = _marker_end(source, line.start, line.end)
-    run_in = _RUN_IN_LABEL.match(source, start, line.end) or _ABSTRACT_LABEL.match(source, start, line.end)
+    run_in = next((m for label in (_RUN_IN_LABEL, _ABSTRACT_LABEL, _ANSWER_LABEL) if (m := label.match(source, start, line.end))), None)
     if run_in:
         start = run_in.end()
     return start if start < line.end else line.start

@@ -371,6 +371,18 @@ def test_a_structured_abstract_s_run_in_labels_are_not_quoted():
     ]
 
 
+def test_an_faq_s_questions_are_headings_and_its_answer_labels_are_not_quoted():
+    text = (
+        "Ketamine infusion FAQ\n\nQ: How long does an infusion take?\n\nA: About 40 minutes.\n\n"
+        "Question: Can I drive home?\nAnswer: No. Someone must drive you.\n"
+    )
+    page = doc("faq.txt", text)
+    assert sections_of(page) == [
+        ("Q: How long does an infusion take?", [["About 40 minutes."]]),
+        ("Question: Can I drive home?", [["No.", "Someone must drive you."]]),
+    ]
+
+
 def test_share_and_print_lines_are_boilerplate():
     page = doc("page.txt", "Asthma\n\nAsthma narrows the airways.\n\nShare this page\nPrint\nEmail this page\n")
     (article,) = segment(page)
