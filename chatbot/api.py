@@ -157,8 +157,8 @@ def api_router(bot, limiter: RateLimiter, readiness: Readiness) -> APIRouter:
 
     @router.get("/documents", summary="The documents the answers quote")
     def documents() -> dict:
-        """Every article of the live index: title, file and line, the other files holding it, and
-        its sections."""
+        """Every article of the live index: title, other names of its subject, file and line, the
+        other files holding it, and its sections."""
         index = bot.index
         articles = index.articles
         return {
@@ -167,6 +167,7 @@ def api_router(bot, limiter: RateLimiter, readiness: Readiness) -> APIRouter:
                 {
                     "id": a.id,
                     "title": a.title,
+                    "names": list(a.names),
                     "file": a.file,
                     "line": a.line,
                     "also_in": [{"file": articles[o].file, "line": articles[o].line} for o in a.also_in if o in articles],

@@ -186,7 +186,8 @@ def render_error() -> str:
 
 
 def render_documents(index) -> str:
-    """The corpus articles: title, file and line, where else they appear, and their sections."""
+    """The corpus articles: title, other names of their subject, file and line, where else they
+    appear, and their sections."""
     articles = [a for a in index.articles.values() if not a.duplicate_of]
     files = sorted({a.file for a in index.articles.values()})
     items = []
@@ -197,10 +198,11 @@ def render_documents(index) -> str:
             other = index.articles.get(other_id)
             if other:
                 where.append(f"also in <code>{literal(other.file)}</code>, line {other.line}")
+        names = f'<p class="fqb-doc-names">Also called: {literal("; ".join(a.names))}</p>' if a.names else ""
         headings = [literal(s.heading) for s in a.sections if s.heading]
         sections = f'<p class="fqb-doc-sections">Sections: {" · ".join(headings)}</p>' if headings else ""
         items.append(
-            f'<div class="fqb-doc"><h3>{title}</h3><p class="fqb-doc-file">{" · ".join(where)}</p>{sections}</div>'
+            f'<div class="fqb-doc"><h3>{title}</h3>{names}<p class="fqb-doc-file">{" · ".join(where)}</p>{sections}</div>'
         )
     return (
         f'<div class="fqb-docs"><p>The chat quotes only these {len(articles)} articles, '

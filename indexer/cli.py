@@ -56,6 +56,8 @@ def inspect_lines(index) -> list[str]:
             lines.append(f"    duplicate of {article.duplicate_of}: not indexed, cited as also_in")
             continue
         lines.append(f"    {per_article.get(article.id, 0)} passages" + (f"; also in {', '.join(article.also_in)}" if article.also_in else ""))
+        if article.names:
+            lines.append(f"    also called: {'; '.join(article.names)}")
         for section in article.sections:
             lines.append(f"    - {section.heading or '(introduction)'}  (line {section.line})")
     lines.append("")

@@ -316,3 +316,7 @@ def test_a_question_naming_the_subject_as_only_the_page_s_header_does_is_searche
     top = answer.quotes[0]
     assert top.file.endswith("plantar_warts.txt") and "papillomavirus" in top.text, top.text
     assert "Verruca" not in " ".join(q.text for q in answer.quotes)  # the header line is never a quote
+    from chatbot.rendering import render_documents
+
+    listing = render_documents(index)  # the documents tab names them
+    assert 'class="fqb-doc-names"' in listing and "Verruca plantaris; Verrucas" in listing
