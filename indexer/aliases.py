@@ -3,11 +3,11 @@
 A page's header often names its subject otherwise ("Also called: Piles", "Other names: Acquired
 bronchiectasis", "Brand names include Zoloft and Lustral"), and a genetic condition's page lists
 them under "Other Names for This Condition". A visitor asks with any of them ("what are piles"),
-where the page's own sentences say "hemorrhoids". The names join the article's title, which is
-searched with every passage (BM25) and read by the ranker's features through the title's terms,
-so that "what are piles" finds the page on hemorrhoids. They are not embedded with the passages
-(a list of names dilutes what a passage's vector says) nor shown as the title, and never a quote by
-themselves (a header line is not text; a names section stays quotable as the list it is).
+where the page's own sentences say "hemorrhoids". The names are searched with the article's title
+and every passage (BM25), and read by the ranker's features as title terms, so that "what are
+piles" finds the page on hemorrhoids. They are not embedded with the passages (a list of names
+dilutes what a passage's vector says) nor shown as the title, and never a quote by themselves (a
+header line is not text; a names section stays quotable as the list it is).
 """
 
 from __future__ import annotations
@@ -16,15 +16,12 @@ import re
 
 from .boilerplate import FIELD_SEPARATOR
 
+_NAMES_LABEL = r"also\s+(?:called|known\s+as)|other\s+names?(?:\s+for\s+this\s+condition)?|synonyms?"
 # A header line naming the subject otherwise; the names follow the label. A line of several
 # fields ("Brand name: Plaquenil | Strength: 200 mg tablets") is read field by field.
-_NAMES_LINE = re.compile(
-    r"(?:also\s+(?:called|known\s+as)|other\s+names?(?:\s+for\s+this\s+condition)?|synonyms?"
-    r"|brand\s+names?(?:\s+include)?)\s*:?\s+(?P<names>\S.*)",
-    re.I,
-)
+_NAMES_LINE = re.compile(rf"(?:{_NAMES_LABEL}|brand\s+names?(?:\s+include)?)\s*:?\s+(?P<names>\S.*)", re.I)
 # A section heading whose section lists the names ("Other Names for This Condition", "Synonyms").
-_NAMES_HEADING = re.compile(r"(?:also\s+(?:called|known\s+as)|other\s+names?(?:\s+for\s+this\s+condition)?|synonyms?)", re.I)
+_NAMES_HEADING = re.compile(_NAMES_LABEL, re.I)
 # Between a header line's names ("NF1, von Recklinghausen disease", "Zoloft and Lustral"); an item of
 # a names section is one name however written ("Muscular dystrophy, Duchenne type").
 _HEADER_NAME_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+and\s+")

@@ -414,7 +414,7 @@ class _ArticleBuilder:
             self.open_is_list = True
             self.last = line
             return None
-        if heading and not self.paragraphs and not self.open and is_names_heading(self.heading):
+        if heading and not self.paragraphs and not self.open and is_names_heading(self.heading) and re.search("[;,]", text):
             self.names.append(text)  # "Synonyms" over "PKD; polycystic kidneys; …", a line read as a heading
             return None
         colon_heading = not heading and self._colon_heading(line, following)

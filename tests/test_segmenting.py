@@ -581,3 +581,6 @@ def test_names_in_a_header_of_several_fields_or_under_a_list_label():
     text = "Polycystic Kidney Disease\n\nCysts grow in both kidneys.\n\nSynonyms\n\nPKD; polycystic kidneys\n\nPrint\n"
     (article,) = check_document(doc("pkd.txt", text))
     assert article.names == ("PKD", "polycystic kidneys") and quotable(doc("pkd.txt", text)) == ["Cysts grow in both kidneys."]
+    text = "Gout\n\nGout is painful.\n\nOther names\n\nCauses\n\nUric acid crystals cause it.\n"  # an empty names section
+    (article,) = check_document(doc("gout.txt", text))
+    assert article.names == () and [s.heading for s in article.sections] == ["", "Causes"]
