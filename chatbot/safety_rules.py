@@ -370,7 +370,7 @@ CHAT_FORMS: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"\bunalived\b", "killed"),
         (r"\bunaliving\b", "killing"),
         (r"\bsewer ?slide\b", "suicide"),
-        (r"\bsh\b(?= (?:urges?|again|scars?|relapse|tonight|free)\b)", "self-harm"),
+        (r"\bsh\b(?= (?:urges?|again|relapse|tonight)\b)", "self-harm"),
         (r"\b(relapsed? on|urges? to|want to|wanna|gonna|going to|about to|need to|thinking about|thought about|stop|quit|clean from) sh\b", r"\1 self-harm"),
     )
 )

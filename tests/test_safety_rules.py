@@ -189,6 +189,8 @@ def test_guards():
         ("i relapsed on sh last night", "i relapsed on self-harm last night"),
         ("she said sh to me", "she said sh to me"),  # "sh" alone is too many other things
         ("100 days no sh", "100 days no sh"),
+        ("i am sh free now", "i am sh free now"),  # recovery, read as typed
+        ("my sh scars are fading", "my sh scars are fading"),
         ("wanna grab lunch", "wanna grab lunch"),
     ],
 )
