@@ -185,7 +185,7 @@ RULES: tuple[Rule, ...] = (
           r"\b(?:want|wanna|wish|plan(?:ning)?|ready|deserve|prefer|trying) to (?:die|be dead|not exist|stop existing|disappear (?:forever|for good))\b"
           r"|\bwish (?:i|that i) (?:was|were|could be) (?:dead|never born)\b|\bwish i could (?:just )?die\b"
           r"|\bbetter off dead\b|\brather be dead\b|\buntil i (?:die|am dead|'m dead)\b|\bwanna die\b"
-          r"|\b(?:tired|sick|done|exhausted) (?:of|with) (?:being alive|living|existing|life itself)(?= *(?:$|[.!,?;]|and\b|but\b|any ?more|honestly|tbh))"
+          r"|\b(?:tired|sick|done|exhausted) (?:of|with) (?:being alive|living|existing|life itself|life)(?= *(?:$|[.!,?;]|and\b|but\b|any ?more|honestly|tbh|fr|at this point))"
           r"|\b(?:nothing|no one|nobody|no reason)(?: left)? to live for\b",
           "negation", "someone else", "past", "joking"),
     _rule(CRISIS, "burden",
