@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .answers import Route, RouteKind
-from .safety_classifier import DEFAULT_PATH, SafetyClassifier, Thresholds, pick
+from .safety_classifier import DEFAULT_PATH, SafetyClassifier, Thresholds, pick, replace_file
 from .safety_rules import RuleMatch, match_rule, names_medicine, standard_forms
 from .spelling import Speller
 
@@ -140,9 +140,7 @@ def save_words(words: Counter, path: Path, about: str) -> Path:
     """Write the words of the classifier's training messages beside it (sorted: the same data
     gives the same bytes)."""
     data = {"about": about, "words": dict(sorted(words.items()))}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    replace_file(path, lambda p: p.write_text(json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8"))
     return path
 
 

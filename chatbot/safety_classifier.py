@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -180,11 +181,8 @@ class SafetyClassifier:
         vectors_path = path.with_name(path.stem + NEIGHBOURS_SUFFIX)
         blob = _npy_bytes(self.neighbours.vectors)
         data = self.to_json(vectors_path.name, hashlib.sha256(blob).hexdigest())
-        for target, write in ((vectors_path, lambda p: p.write_bytes(blob)),
-                              (path, lambda p: p.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"))):
-            tmp = target.with_name(target.name + ".tmp")
-            write(tmp)
-            tmp.replace(target)
+        replace_file(vectors_path, lambda p: p.write_bytes(blob))
+        replace_file(path, lambda p: p.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"))
         return [path, vectors_path]
 
     def rounded(self) -> SafetyClassifier:
@@ -275,6 +273,14 @@ def _load(path: str) -> SafetyClassifier:
     except (OSError, ValueError) as exc:
         raise SafetyModelError(f"the safety classifier {source} cannot be read ({exc}); retrain it with {RETRAIN}") from exc
     return SafetyClassifier.from_json(data, source)
+
+
+def replace_file(path: Path, write: Callable[[Path], None]) -> None:
+    """Write a file of the artefact beside `path`, then put it in place in one step: a reader never
+    sees half of it."""
+    tmp = path.with_name(path.name + ".tmp")
+    write(tmp)
+    tmp.replace(path)
 
 
 def _npy_bytes(vectors: np.ndarray) -> bytes:

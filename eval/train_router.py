@@ -38,7 +38,7 @@ import numpy as np
 from chatbot.router import Router, router_speller
 from chatbot.safety_classifier import CLASSES, SafetyClassifier, Thresholds
 from chatbot.safety_features import Neighbours, features
-from chatbot.spelling import word_counts
+from chatbot.spelling import Speller, word_counts
 
 from .safety import Routed, embed, route_items, safety_metrics
 from .safety_data import SOURCE_GROUPS, SafetyItem, counts, file_digests, load_safety_items
@@ -176,11 +176,11 @@ def choose_thresholds(dev: list[Routed]) -> Thresholds:
 
 
 def _fit(
-    embedder, train_items: list[SafetyItem], dev_items: list[SafetyItem], grid: list[tuple[float, float]], progress
+    embedder, train_items: list[SafetyItem], dev_items: list[SafetyItem], grid: list[tuple[float, float]], speller: Speller, progress
 ) -> tuple[SafetyClassifier, list[Routed], tuple[float, float], dict[tuple[float, float], float]]:
     """Steps 1-4 on the given train and dev items: the classifier of the (C, embedding scale) of
     `grid` with the lowest dev log loss, its temperature and its thresholds, with the dev items
-    routed by it."""
+    routed by it and `speller` (the router's, of the train items' words: router_speller(training_words(...)))."""
     from sklearn.linear_model import LogisticRegression
 
     index = {label: n for n, label in enumerate(CLASSES)}
@@ -221,7 +221,7 @@ def _fit(
     )
     # Round-trip through the artefact's rounding, so the thresholds are chosen for the numbers served.
     classifier = classifier.rounded()
-    dev = route_items(Router(classifier, router_speller(training_words(train_items))), dev_items, embedder)
+    dev = route_items(Router(classifier, speller), dev_items, embedder)
     thresholds = choose_thresholds(dev)
     return replace(classifier, thresholds=thresholds), [r.with_thresholds(thresholds) for r in dev], chosen, losses
 
@@ -236,9 +236,9 @@ def cross_source(embedder, items: list[SafetyItem], chosen: tuple[float, float],
         train_items = [i for i in items if i.split == "train" and i.source not in sources]
         dev_items = [i for i in items if i.split == "dev" and i.source not in sources]
         held = [i for i in items if i.source in sources]
-        classifier, _, _, _ = _fit(embedder, train_items, dev_items, [chosen], lambda message: None)
-        router = Router(classifier, router_speller(training_words(train_items)))
-        routed = [r.with_thresholds(classifier.thresholds) for r in route_items(router, held, embedder)]
+        speller = router_speller(training_words(train_items))
+        classifier, _, _, _ = _fit(embedder, train_items, dev_items, [chosen], speller, lambda message: None)
+        routed = [r.with_thresholds(classifier.thresholds) for r in route_items(Router(classifier, speller), held, embedder)]
         found[group] = {**_headline(safety_metrics(routed)), "sources": sorted(sources)}
         progress(f"cross-source, {group} held out: {_brief(found[group])}")
     return found
@@ -257,12 +257,13 @@ def train(embedder, items: list[SafetyItem] | None = None, progress=lambda messa
     split = {s: [i for i in items if i.split == s] for s in ("train", "dev", "test")}
     progress(f"embedding {len(items):,} messages (cached after the first run)…")
     grid = [(c, scale) for scale in EMBEDDING_SCALES for c in C_GRID]
-    classifier, dev, chosen, losses = _fit(embedder, split["train"], split["dev"], grid, progress)
+    words = training_words(split["train"])
+    speller = router_speller(words)
+    classifier, dev, chosen, losses = _fit(embedder, split["train"], split["dev"], grid, speller, progress)
     thresholds = classifier.thresholds
     progress(f"chose C={chosen[0]}, embedding scale {chosen[1]}; temperature {classifier.temperature:.3f}")
     progress(f"thresholds on dev: crisis {thresholds.crisis} (sentences {thresholds.crisis_sentence}), advice {thresholds.advice}")
-    words = training_words(split["train"])
-    test = [r.with_thresholds(thresholds) for r in route_items(Router(classifier, router_speller(words)), split["test"], embedder)]
+    test = [r.with_thresholds(thresholds) for r in route_items(Router(classifier, speller), split["test"], embedder)]
     metrics = {"dev": _headline(safety_metrics(dev)), "test": _headline(safety_metrics(test))}
     about = {
         "training": {

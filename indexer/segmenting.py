@@ -394,8 +394,8 @@ class _ArticleBuilder:
             return None
         if self.title and self._heading_text(line) == self.title and not self.paragraphs and not self.open:
             return None  # the title repeated, as page templates do
-        if header and self.title and header_names(text):  # "Also called: Piles"
-            self.names += header_names(text)
+        if header and self.title and (names := header_names(text)):  # "Also called: Piles"
+            self.names += names
             return None
         if header and (is_byline(text) or text in self.bylines or (self.title and is_author_list(text))):
             self.byline = self.byline or text  # a second credit line ("Medically reviewed by …") is dropped
