@@ -86,7 +86,10 @@ _QUESTION_PATTERNS: list[tuple[re.Pattern, AnswerType]] = [
     (re.compile(
         r"^\s*(?:what|who)(?:'s| is| are| was| were)\s+(?!.*\b(?:of|for|in|on|at|to|with|between|from|after|during|among|about|by)\b)"
         r"(?:an? |the )?[\w\s'’-]{1,60}\??\s*$|\bwhat does\b.*\bmean\b|\bdefin(?:e|ition)\b"
-        r"|\bwhat is meant by\b",
+        r"|\bwhat is meant by\b"
+        # "What type of drug is prednisolone?": the class of X, which "X is a …" names.
+        r"|^\s*(?:what|which) (?:type|kind|sort|class|group|family)s? of [\w-]+(?: [\w-]+)? (?:is|are|was|were)\s+"
+        r"(?!.*\b(?:most|least|more|less|best|worst|common|commonly|usually|often|used|likely)\b)(?:an? |the )?[\w\s'’-]{1,40}\??\s*$",
         re.I,
     ), AnswerType.DEFINITION),
 ]

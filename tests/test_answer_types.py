@@ -16,6 +16,8 @@ QUESTIONS = [
     ("Why does rosacea make your face red?", AnswerType.CAUSE),
     ("What is dermatographism?", AnswerType.DEFINITION),
     ("What does hyperalgesia mean?", AnswerType.DEFINITION),
+    ("what type of drug is prednisolone", AnswerType.DEFINITION),  # "Prednisolone is a corticosteroid."
+    ("What kind of study was this?", AnswerType.DEFINITION),
 ]
 SENTENCES = [
     ("First discovered in 1962, ketamine quickly became a player.", AnswerType.DATE),
@@ -39,6 +41,8 @@ def test_questions_ask_for_their_type(question, kind):
     "What is the outlook for people with gout?",
     "What is ketamine used for?",
     "What was the population of the city in 1900?",
+    "Which type of glaucoma is most common?",
+    "What kind of needlework was used in the creation of the Bayeux Tapestry?",
 ])
 def test_a_question_about_a_property_of_something_is_not_a_definition_question(question):
     # It asks for the symptoms, the outlook, the use: "Shingles is a viral infection." does not answer it.
