@@ -254,6 +254,17 @@ def _share(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
 
 
+def _interval(flags: list[bool]) -> list[float] | None:
+    """The 95% Wilson interval of the share of `flags` that are true: how far chance alone moves
+    it on a set this size (a page set of 200 questions: about ±0.065)."""
+    from scipy.stats import binomtest
+
+    if not flags:
+        return None
+    interval = binomtest(sum(flags), len(flags)).proportion_ci(confidence_level=0.95, method="wilson")
+    return [round(float(interval.low), 4), round(float(interval.high), 4)]
+
+
 def qa_metrics(records) -> dict[str, dict[str, float | None]]:
     """{system: {hit@1, hit@3, ...}}; refusal rates for the chatbot only (baselines never refuse)."""
     answerable = [r for r in records if r.kind == "answerable"]
@@ -261,6 +272,7 @@ def qa_metrics(records) -> dict[str, dict[str, float | None]]:
     metrics: dict[str, dict[str, float | None]] = {
         "chatbot": {
             "hit@1": _share([r.rank == 1 for r in answerable]),
+            "hit@1_interval": _interval([r.rank == 1 for r in answerable]),
             "hit@3": _share([r.rank is not None for r in answerable]),
             "false_abstention": _share([r.status == "no_answer" for r in answerable]),
             "unanswerable_refused": _share(refused["unanswerable"]),
@@ -310,6 +322,10 @@ def unsure_metrics(records) -> dict[str, float | None]:
     }
 
 
+def _shown(interval: list[float] | None) -> str:
+    return f"{interval[0]:.3f} to {interval[1]:.3f}" if interval else "–"
+
+
 def report(result: QAResult, info: dict) -> tuple[dict, str, dict]:
     from .reports import bar_chart, markdown_table
 
@@ -336,6 +352,8 @@ an abstention is a miss. The baselines rank the same indexed sentences and never
 {markdown_table(["system", "top-quote hit@1", "hit@3"], rows)}
 
 Chatbot hit@1 minus the best baseline's ({best}): **{(bot['hit@1'] or 0) - (m[best]['hit@1'] or 0):+.3f}**.
+95% interval of the chatbot's hit@1 (Wilson, {numbers.get('answerable', 0)} answerable questions): {_shown(bot['hit@1_interval'])}, the
+uncertainty of this estimate: what the same system would score on other questions written the same way.
 
 {markdown_table(["chatbot refusals", "share"], [
     ["answerable questions refused (false abstention)", bot["false_abstention"]],

@@ -215,3 +215,14 @@ def test_a_question_is_misspelt_once_in_its_longest_word_the_same_way_every_run(
     assert misspell("Does gout hurt?", "q1") == "Does gout hurt?"  # no word of seven letters: as asked
     (item,) = misspelt([QAItem("q7", asked, "answerable", history=("What is it?",))])
     assert item.question == misspell(asked, "q7") and item.history == ("What is it?",)
+
+
+def test_qa_metrics_give_hit_at_1_with_its_interval():
+    from eval.qa import QARecord, qa_metrics
+
+    records = [QARecord(f"a{i}", "answerable", "q?", "q?", "answered", 1 if i < 30 else None) for i in range(40)]
+    records.append(QARecord("u", "unanswerable", "q?", "q?", "no_answer", None))
+    bot = qa_metrics(records)["chatbot"]
+    assert bot["hit@1"] == 0.75 and bot["unanswerable_refused"] == 1.0
+    low, high = bot["hit@1_interval"]
+    assert 0.59 < low < 0.75 < high < 0.87  # Wilson, 30 of 40
