@@ -17,7 +17,7 @@ from indexer.publishing import current_version
 from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, Quote, RouteKind, Status
 from .candidates import WindowSet
 from .evidence import Evidence, gather, passage_hits, query_terms
-from .extraction import choose, make_quote
+from .extraction import choose, distinct, make_quote
 from .features import ANSWERABILITY_FEATURES, WINDOW_FEATURES, penalised
 from .followup import resolve
 from .inputs import MAX_QUESTION_CHARS, clean_text, validate_question
@@ -221,4 +221,4 @@ class Chatbot:
         probabilities = 1.0 / (1.0 + np.exp(-logits))
         table = current.index.sentence_table
         chosen = choose(current.windows, table, evidence.windows, probabilities, self.settings.max_quotes, self.settings.min_quote_share)
-        return tuple(make_quote(current.index, first, last, p) for first, last, p in chosen), answerable
+        return distinct(make_quote(current.index, first, last, p) for first, last, p in chosen), answerable

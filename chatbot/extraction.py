@@ -2,10 +2,12 @@
 quotes part of) that do not overlap, cut verbatim from their files with their sources.
 
 >>> chosen = choose(windows, index.sentence_table, evidence.windows, probabilities, max_quotes=3, min_share=0.5)
->>> [make_quote(index, first, last, p) for first, last, p in chosen]
+>>> distinct(make_quote(index, first, last, p) for first, last, p in chosen)
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -65,3 +67,16 @@ def make_quote(index: Index, first: int, last: int, score: float) -> Quote:
         context=source[context_start:context_end],
         context_start=context_start,
     )
+
+
+def distinct(quotes: Iterable[Quote]) -> tuple[Quote, ...]:
+    """The quotes in order, each text once: a sentence a page repeats ("Talk to your doctor.") is
+    shown where it scored best, not again from the other place."""
+    seen: set[str] = set()
+    kept = []
+    for quote in quotes:
+        words = " ".join(quote.text.split()).casefold()
+        if words not in seen:
+            seen.add(words)
+            kept.append(quote)
+    return tuple(kept)

@@ -8,7 +8,8 @@ import hashlib
 import numpy as np
 
 from chatbot.candidates import WindowSet, whole_list
-from chatbot.extraction import choose
+from chatbot.answers import Quote
+from chatbot.extraction import choose, distinct
 from indexer.chunking import chunk_article
 from indexer.records import Document
 from indexer.segmenting import segment
@@ -173,3 +174,11 @@ def test_a_question_of_the_document_is_quoted_only_with_its_answer():
     everything = spans(windows, range(len(windows)))
     assert all(last not in (1, 2) for _, last in everything)  # never ending on a question
     assert (2, 3) in everything  # "Is it safe?" with its answer
+
+
+def test_a_repeated_sentence_is_quoted_once_where_it_scored_best():
+    def quote(text, start, score):
+        return Quote(text, "a.txt", start, start + len(text), 1, "T", "", score, (), text, start)
+
+    quotes = [quote("Talk to your doctor.", 10, 0.9), quote("Rest helps.", 40, 0.8), quote("Talk to  your doctor.\n", 90, 0.7)]
+    assert [(q.start, q.score) for q in distinct(quotes)] == [(10, 0.9), (40, 0.8)]
