@@ -7,8 +7,8 @@ import hashlib
 
 import numpy as np
 
-from chatbot.candidates import WindowSet, whole_list
 from chatbot.answers import Quote
+from chatbot.candidates import WindowSet, whole_list
 from chatbot.extraction import choose, distinct
 from indexer.chunking import chunk_article
 from indexer.records import Document
