@@ -27,7 +27,7 @@ import numpy as np
 
 from .answers import Route, RouteKind
 from .safety_classifier import DEFAULT_PATH, SafetyClassifier, Thresholds, pick, replace_file
-from .safety_rules import RuleMatch, match_rule, names_medicine, standard_forms
+from .safety_rules import SPLITTING, RuleMatch, match_rule, names_medicine, standard_forms
 from .spelling import Speller
 
 WORDS_SUFFIX = "-words.json"  # beside the classifier's JSON: the words of its training messages
@@ -154,7 +154,13 @@ def combine(
 ) -> tuple[Route, int | None]:
     """The route from each text's rule match and class probabilities (rows = texts), and the text
     that decided it. A crisis rule, then the classifier's crisis, then an advice rule, then the
-    classifier's advice: so a crisis is never hidden behind an advice rule."""
+    classifier's advice: so a crisis is never hidden behind an advice rule, but for a one-sentence
+    message asking how to cut or crush a medicine (SPLITTING), which the classifier misreads."""
+    if probabilities is not None and len(rules) == 1 and rules[0] is not None and rules[0].rule == SPLITTING:
+        # A one-sentence question about cutting or crushing a medicine is no crisis to the
+        # classifier; in a longer message every sentence still counts, this one too.
+        probabilities = np.array(probabilities, dtype=np.float64)
+        probabilities[0, 0] = 0.0
     verdict = pick(probabilities, thresholds) if probabilities is not None else None
     for kind, column in ((RouteKind.CRISIS, 0), (RouteKind.ADVICE, 1)):
         matched = [i for i, r in enumerate(rules) if r is not None and r.kind == kind]

@@ -160,6 +160,9 @@ def _rule(kind: RouteKind, name: str, pattern: str, *guards: str) -> Rule:
 
 
 CRISIS, ADVICE = RouteKind.CRISIS, RouteKind.ADVICE
+# The advice rule whose match settles that its text is no crisis (router.combine): the text asks how
+# to cut, crush or open a medicine; a crisis rule still fires first, and any other text still counts.
+SPLITTING = "splitting a medicine"
 _M = MEDICINE
 _TAKE_ALL = r"(?:all|all of|every|the whole|a whole|an entire|the entire|the rest of)"
 
@@ -280,6 +283,13 @@ RULES: tuple[Rule, ...] = (
           rf"\b(?:took|swallowed|downed|thinking (?:about|of) taking|(?:going|plan(?:ning)?|want|about|decided|ready) to (?:take|swallow|down)|gonna (?:take|swallow|down))\b (?:\w+ ){{0,2}}?{_TAKE_ALL}\b (?:\w+ ){{0,3}}?(?:{_M}|bottle|pack|box|supply|it|them)\b"
           rf"|\b(?:take|swallow|down) (?:them|these|those|it) all\b(?! in\b| back| away| off| out)|\b(?:take|swallow) everything\b[^.?!]{{0,30}}\b(?:medicine cabinet|pills?|meds|bottle)\b|\b(?:saving|saved|hoarding|hoarded|stockpiling|stockpiled|collecting) (?:up )?(?:my |all my )?(?:\w+ )?{_M}\b",
           "negation", "someone else", "past", "joking", "medicine"),
+    # Cutting, crushing or opening a medicine: how to take it, never a crisis by itself (the
+    # classifier reads "cut" and "my pills" in "can i cut my pills in half" as one).
+    _rule(ADVICE, SPLITTING,
+          r"\b(?:(?:can|could|should|may) (?:i|you|we)|(?:is it|would it be|am i) (?:ok|okay|safe|fine|alright|bad|dangerous)(?: for me)? (?:to|if i)"
+          r"|how (?:do|can|should|could) (?:i|you)) (?:split|crush|chew|halve|break|open|cut|snap) (?:up )?"
+          rf"(?:it|them|(?:(?:my|the|a|an|these|those|this|your) )?(?:[\w-]+ ){{0,2}}?(?:{_M}|dose|doses|dosage))\b",
+          "medicine"),
     _rule(ADVICE, "personal dose",
           r"\bhow (?:much|many|often|high|frequently)\b[^.?!]{0,60}\b(?:should|can|could|do|must|may|shall) i\b[^.?!]{0,40}\b(?:take|use|have|get|inject|spray|go|dose|give myself)\b"
           rf"|\bhow (?:much|many)\b[^.?!]{{0,40}}\b{DOSE_UNIT}\b[^.?!]{{0,40}}\b(?:i|me|my)\b"
@@ -300,8 +310,7 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:accidentally|mistakenly) (?:took|taken|doubled)\b|\btook (?:my (?:[\w-]+ ){0,2})?(?:it |them )?(?:twice|two doses|a double dose)\b"
           r"|\b(?:highest|max(?:imum)?|most|lowest|least) (?:[\w-]+ )?(?:dose|dosage|amount|mg)\b[^.?!]{0,40}\bi (?:can|could|should|may) (?:take|have|use)\b"
           r"|\bis my\b[^.?!]{0,30}\b(?:dose|dosage)\b[^.?!]{0,20}\btoo (?:low|high|much|little|strong|weak)\b"
-          r"|\b(?:is it|would it be|am i) (?:ok|okay|safe|fine|alright|bad|dangerous)(?: for me)? (?:to|if i) (?:take|use|split|crush|chew|skip|double|halve|break|open)\b"
-          r"|\b(?:can|could|should) i (?:split|crush|chew|halve|break|open|cut) (?:my|the|a|an|it|them)\b"
+          r"|\b(?:is it|would it be|am i) (?:ok|okay|safe|fine|alright|bad|dangerous)(?: for me)? (?:to|if i) (?:take|use|skip|double)\b"
           r"|\b(?:bump|go|move|increase|take) (?:it |them |my \w+ )?(?:up )?to \d+ ?(?:mg|mcg|ml|units?)?\b(?= *(?:$|[.!,?]|on my own|myself|a day|daily|at night|instead|or))",
           "medicine", "self"),
     _rule(ADVICE, "stop or taper",

@@ -76,6 +76,16 @@ def test_rules_and_classifier_combine_crisis_first():
     assert combine([None], None, None)[0].to_dict() == {"kind": None, "rule": None, "probability": None}
 
 
+def test_a_one_sentence_question_about_cutting_a_medicine_is_no_crisis():
+    t = Thresholds(0.5, 0.5, crisis_sentence=0.5, sentence_floor=0.2)
+    splitting = RuleMatch(ADVICE, "splitting a medicine")
+    route, decided = combine([splitting], probs([0.94, 0.05, 0.01]), t)  # "can i cut my pills in half"
+    assert (route.kind, route.rule, decided) == (ADVICE, "splitting a medicine", 0)
+    # "Everything is pointless. Can I crush my pills?": in a longer message every sentence counts.
+    route, decided = combine([splitting, None, splitting], probs([0.3, 0.6, 0.1], [0.1, 0.0, 0.9], [0.8, 0.1, 0.1]), t)
+    assert (route.kind, decided) == (CRISIS, 2)
+
+
 def test_router_without_a_classifier_uses_the_rules():
     router = Router()
     assert router.decide(router.texts("I want to kill myself")).rule == "kill myself"

@@ -103,9 +103,14 @@ CASES = {
         ["How many mg of gabapentin should I take at night?", "What dose of tramadol is safe to use at home?",
          "Can I take an extra cyclobenzaprine tonight?", "Should I cut my amitriptyline dose in half?",
          "Is 150 mg of pregabalin too much for me?", "I forgot my sertraline this morning, what now?",
-         "Can I crush my tramadol into yogurt?", "Is it okay if I take my statin every other day?"],
+         "Is it okay if I take my statin every other day?"],
         ["How many steps should I take a day?", "What is the usual dose of duloxetine for fibromyalgia?",
          "How much exercise should I do on a bad day?", "I missed my bus this morning, what now?"],
+    ),
+    "splitting a medicine": (
+        ["can i cut my pills in half", "Can I crush my tramadol into yogurt?", "how do I cut a pill in half without a pill cutter",
+         "Is it safe to open my duloxetine capsules?", "can you split these tablets"],
+        ["Can I cut my hair short after chemo?", "How do I cut a mango?", "can i split the bill with my sister"],
     ),
     "stop or taper": (
         ["How do I taper off duloxetine?", "Can I stop taking my gabapentin now the flare is over?",
