@@ -160,8 +160,8 @@ def _rule(kind: RouteKind, name: str, pattern: str, *guards: str) -> Rule:
 
 
 CRISIS, ADVICE = RouteKind.CRISIS, RouteKind.ADVICE
-# The advice rule whose match settles that its text is no crisis (router.combine): the text asks how
-# to cut, crush or open a medicine; a crisis rule still fires first, and any other text still counts.
+# The advice rule whose match on a one-sentence message settles that it is no crisis (router.combine):
+# it asks how to cut, crush or open a medicine. A crisis rule still fires first.
 SPLITTING = "splitting a medicine"
 _M = MEDICINE
 _TAKE_ALL = r"(?:all|all of|every|the whole|a whole|an entire|the entire|the rest of)"
