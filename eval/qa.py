@@ -18,6 +18,7 @@ unsure (maybe not an answer) is wrong, against the other answers.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class QARecord:
     unsure: bool = False  # answered with the notice that the quotes may not answer
     top_words: int | None = None  # words of the top quote (None: no quote)
     answers_held: float | None = None  # share of a list question's gold answers the top quote holds (see held_share)
+    answerable: float | None = None  # the abstention classifier's probability that the top quote answers
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,15 @@ class QAResult:
             "seconds": round(self.seconds, 1),
             "misses": [r.__dict__ for r in self.records if r.kind == "answerable" and r.rank != 1][:200],
         }
+
+
+def write_records(result: QAResult, path: Path) -> Path:
+    """Every question's outcome as a JSON line (`--records`): two runs on the same set compare
+    question by question, where the report's rates can only be compared as a whole."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r.__dict__, ensure_ascii=False) + "\n" for r in result.records), encoding="utf-8")
+    return path
 
 
 def counts(records) -> dict[str, int]:
@@ -234,6 +245,7 @@ def run_qa(
                 unsure=answer.unsure,
                 top_words=len(top.text.split()) if top else None,
                 answers_held=held_share(item, top),
+                answerable=None if answer.answerable is None else round(answer.answerable, 4),
             )
         )
         if n % 500 == 0:

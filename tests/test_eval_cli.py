@@ -57,6 +57,29 @@ def test_beir_indexes_through_the_indexer_and_scores_every_mode(beir_dir, tmp_pa
     assert json.loads(capsys.readouterr().out)["build"]["up_to_date"] is True
 
 
+def test_qa_reports_and_writes_every_questions_outcome(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("EVAL_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "pages"
+    (folder / "corpus").mkdir(parents=True)
+    questions = []
+    for doc, title, text in DOCS:
+        body = f"{title.rstrip('.')}\n\n{text}\n"
+        (folder / "corpus" / f"{doc}.txt").write_text(body)
+        first = text.split(". ")[0]
+        questions.append({"id": doc, "question": f"What about {title.lower()}?", "file": f"{doc}.txt", "answers": [first],
+                          "kind": "answerable", "spans": [[body.index(first), body.index(first) + len(first)]]})
+    questions.append({"id": "u1", "question": "Who won the 2018 FIFA World Cup?", "file": "d1.txt", "answers": [], "kind": "unanswerable", "spans": []})
+    (folder / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in questions))
+    records = tmp_path / "records.jsonl"
+    assert main(["qa", str(folder), "--records", str(records), "--json", "--reports", str(tmp_path / "reports")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    lines = [json.loads(line) for line in records.read_text().splitlines()]
+    assert [r["id"] for r in lines] == ["d1", "d2", "d3", "d4", "u1"] and data["questions"] == {"answerable": 4, "unanswerable": 1}
+    assert all({"status", "rank", "top_quote", "answerable"} <= set(r) for r in lines)
+    low, high = data["metrics"]["chatbot"]["hit@1_interval"]
+    assert low <= data["metrics"]["chatbot"]["hit@1"] <= high
+
+
 def test_a_missing_beir_file_is_an_error_naming_it(tmp_path, capsys):
     assert main(["beir", str(tmp_path), "--reports", str(tmp_path)]) == 2
     assert "corpus.jsonl is missing" in capsys.readouterr().err
