@@ -20,6 +20,14 @@ MAX_CONTROL_SHARE = 0.01
 # A saved web page rather than its text (a line opening with one of its structural tags): quotes
 # would carry its markup ("<p>Gout is …").
 _HTML_PAGE = re.compile(r"^\s*<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.MULTILINE)
+# A fragment of one (copied page source without <html> or <body>): lines that open with a block
+# tag, paired with its closing tag or another block tag. Prose mentioning a tag ("text sits in
+# <p> tags") opens no line with one.
+_HTML_BLOCK_LINE = re.compile(
+    r"^\s*<(p|div|h[1-6]|ul|ol|li|table|tr|td|th|section|article|header|footer|nav|main|span|br|hr|img|a)(\s[^<>]*)?/?>",
+    re.IGNORECASE | re.MULTILINE,
+)
+HTML_BLOCK_LINES = 3  # lines opening with a block tag that make a file markup, not text
 HTML_SNIFF_CHARS = 4096
 
 
@@ -45,7 +53,8 @@ def read_document(path: Path, file: str | None = None) -> Document:
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > MAX_CONTROL_SHARE * len(text):
         raise BadFileError(name, "is binary (too many control characters), not text")
-    if _HTML_PAGE.search(text[:HTML_SNIFF_CHARS]):
+    sniffed = text[:HTML_SNIFF_CHARS]
+    if _HTML_PAGE.search(sniffed) or len(_HTML_BLOCK_LINE.findall(sniffed)) >= HTML_BLOCK_LINES:
         raise BadFileError(name, "is an HTML page, not plain text; save the page's text (e.g. the browser's Save as → Text) and index that")
     return Document(file=name, text=text, sha256=hashlib.sha256(data).hexdigest())
 

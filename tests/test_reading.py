@@ -18,6 +18,8 @@ from indexer.reading import read_corpus, read_document
         (b"text" + bytes(range(1, 9)) * 20, "is binary"),
         (b"<!DOCTYPE html>\n<html><body><p>Gout is arthritis.</p></body></html>", "is an HTML page"),
         (b"\n  <HTML>\n<head><title>Gout</title></head>", "is an HTML page"),
+        (b"<h1>Gout</h1>\n<p>Gout is a kind of arthritis.</p>\n<ul>\n<li>Pain</li>\n</ul>", "is an HTML page"),
+        (b"<div class=\"intro\">\n  <p>Gout is arthritis.</p>\n  <p>It hurts.</p>\n</div>", "is an HTML page"),
     ],
 )
 def test_bad_file_is_refused_with_its_name(tmp_path, content, problem):
@@ -68,4 +70,10 @@ def test_text_that_mentions_tags_is_still_text(tmp_path):
     page = tmp_path / "web.txt"
     page.write_text("Web pages\n\nA page starts with <html> and its text sits in <body> tags.\n", encoding="utf-8")
     assert read_document(page).text.startswith("Web pages")
+
+
+def test_text_with_a_stray_tag_or_two_is_still_text(tmp_path):
+    page = tmp_path / "dose.txt"
+    page.write_text("Doses\n\n<5 mg a day is low.\n<p>One pasted tag.</p>\nThe rest is plain text.\n<br>\n", encoding="utf-8")
+    assert read_document(page).text.startswith("Doses")
 
