@@ -1,5 +1,5 @@
 """Quotes from ranked windows: the best candidates (each widened to the whole of a short list it
-quotes part of) that do not overlap, cut verbatim from their files with their sources.
+quotes part of, or of the short paragraph it is from) that do not overlap, cut verbatim from their files with their sources.
 
 >>> chosen = choose(windows, index.sentence_table, evidence.windows, probabilities, max_quotes=3, min_share=0.5)
 >>> distinct(make_quote(index, first, last, p) for first, last, p in chosen)
@@ -16,7 +16,7 @@ from indexer.segmenting import marker_start
 from indexer.sentence_table import SentenceFlag, SentenceTable
 
 from .answers import Quote
-from .candidates import WindowSet, whole_list
+from .candidates import WindowSet, whole_list, whole_paragraph
 
 
 def choose(
@@ -28,8 +28,8 @@ def choose(
     min_share: float,
 ) -> list[tuple[int, int, float]]:
     """(first sentence, last sentence, probability) of up to `max_quotes` windows, best first, each
-    widened to the whole of a short list it quotes part of (`whole_list`): none overlapping an
-    earlier one, each at least `min_share` of the best's probability."""
+    widened to the whole of a short list it quotes part of (`whole_list`) and to the whole of a
+    short paragraph (`whole_paragraph`): none overlapping an earlier one, each at least `min_share` of the best's probability."""
     chosen: list[tuple[int, int, float]] = []
     best = float(probabilities.max()) if len(probabilities) else 0.0
     for position in np.argsort(-probabilities, kind="stable"):
@@ -37,7 +37,7 @@ def choose(
         if len(chosen) == max_quotes or probability < min_share * best:
             break
         window = int(ids[position])
-        first, last = whole_list(table, int(windows.first[window]), int(windows.last[window]))
+        first, last = whole_paragraph(table, *whole_list(table, int(windows.first[window]), int(windows.last[window])))
         if any(first <= b and a <= last for a, b, _ in chosen):
             continue
         chosen.append((first, last, probability))

@@ -8,7 +8,7 @@ import hashlib
 import numpy as np
 
 from chatbot.answers import Quote
-from chatbot.candidates import WindowSet, whole_list
+from chatbot.candidates import MAX_PARAGRAPH_WORDS, WindowSet, whole_list, whole_paragraph
 from chatbot.extraction import choose, distinct
 from indexer.chunking import chunk_article
 from indexer.records import Document
@@ -134,9 +134,29 @@ def test_a_quote_of_part_of_a_short_list_takes_in_the_whole_list():
     assert whole_list(table, 0, 2) == (0, 5)  # the sentence before the label stays in, nothing is dropped
     assert whole_list(table, 0, 0) == (0, 0)  # no list quoted: unchanged
     assert whole_list(table, 7, 7) == (6, 8)
-    # the widened quote is what later windows may not overlap
+    # the widened quote (here the whole short paragraph) is what later windows may not overlap
     chosen = quotes_around(table, [3, 4], max_quotes=3)
-    assert chosen[0][:2] == (1, 5) and len(chosen) == 1
+    assert chosen[0][:2] == (0, 5) and len(chosen) == 1
+
+
+def test_a_quote_from_a_short_paragraph_takes_in_the_whole_paragraph():
+    long_sentence = "Gout often affects the big toe but it can also strike the ankle, the knee or the wrist. "
+    text = (
+        "Gout\n\n## Causes\n\nGout is caused by uric acid crystals. They form when there is too much uric acid. "
+        "Diet plays a part.\n\n" + long_sentence * 6 + "\n\nIs gout curable? \n"
+    )
+    table, _, sentences = table_of(text)
+    assert sentences[:3] == ["Gout is caused by uric acid crystals.", "They form when there is too much uric acid.", "Diet plays a part."]
+    assert whole_paragraph(table, 1, 1) == (0, 2) and whole_paragraph(table, 0, 2) == (0, 2)
+    assert int(table.words[3:9].sum()) > MAX_PARAGRAPH_WORDS
+    assert whole_paragraph(table, 4, 5) == (4, 5)  # a long paragraph: as ranked
+    assert quotes_around(table, [1], max_quotes=1)[0][:2] == (0, 2)
+
+
+def test_a_paragraph_ending_on_its_own_question_is_not_taken_whole():
+    table, _, sentences = table_of("Gout\n\nGout is a kind of arthritis that flares. Can it be cured?\n")
+    assert sentences[1] == "Can it be cured?"
+    assert whole_paragraph(table, 0, 0) == (0, 0)
 
 
 TABLE_TEXT = (
