@@ -14,6 +14,7 @@ import numpy as np
 from indexer import Index, IndexLoadError, load_index, load_query_encoder
 from indexer.publishing import current_version
 
+from .abbreviations import Abbreviations
 from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, Quote, RouteKind, Status
 from .candidates import WindowSet
 from .evidence import Evidence, gather, passage_hits, query_terms
@@ -46,11 +47,12 @@ class _Current:
     encoder: object  # embeds the questions: the index's own query model (or any encoder given)
     speller: Speller
     renamer: Renamer
+    abbreviations: Abbreviations
 
     @classmethod
     def of(cls, index: Index, encoder) -> _Current:
         windows = WindowSet.of(index.sentence_table, index.sentence_vectors)
-        return cls(index, windows, encoder, Speller.of(index), Renamer.of(index))
+        return cls(index, windows, encoder, Speller.of(index), Renamer.of(index), Abbreviations.of(index))
 
 
 class Chatbot:
@@ -187,6 +189,7 @@ class Chatbot:
         if self.settings.correct_spelling:
             query = current.speller.correct(query)
         query = current.renamer.rename(query)  # "what are piles" -> "what are Hemorrhoids"
+        query = current.abbreviations.expand(query)  # "what is RLS" -> "what is restless legs syndrome"
         clock = time.perf_counter()
         vectors, tokens = current.encoder.encode_with_tokens(routed + ([query] if query != routed[0] else []))
         timings["embed"] = time.perf_counter() - clock

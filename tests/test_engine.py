@@ -320,3 +320,21 @@ def test_a_question_naming_the_subject_as_only_the_page_s_header_does_is_searche
 
     listing = render_documents(index)  # the documents tab names them
     assert 'class="fqb-doc-names"' in listing and "Verruca plantaris; Verrucas" in listing
+
+
+RLS_PAGE = (
+    "restless legs\n\n"
+    "Restless legs syndrome is a condition of the nervous system that causes an overwhelming urge to move the legs.\n\n"
+    "Causes\n\n"
+    "RLS is often linked to low iron stores in the body. RLS is not life-threatening, but it can disturb sleep.\n\n"
+    "Research\n\n"
+    "Low vitamin D has been proposed as a contributor to the symptoms of restless legs syndrome (RLS).\n"
+)
+
+
+def test_a_definition_question_about_an_abbreviation_is_searched_with_its_long_form(tmp_path, embedder):
+    bot = bot_over_pages(tmp_path, embedder, {"rls.txt": RLS_PAGE, "gout.txt": TABLE_PAGE})
+    answer = bot.ask("what is RLS")
+    assert answer.status.value == "answered" and answer.query == "what is restless legs syndrome"
+    assert answer.quotes[0].text.startswith("Restless legs syndrome is a condition"), answer.quotes[0].text
+    assert bot.ask("what causes RLS").query == "what causes RLS"  # only a question asking what it is
