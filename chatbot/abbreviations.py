@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from indexer import Index
 from indexer.answer_types import AnswerType, question_types
 
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9})\)")  # "(RLS)", "(NSAIDs)", "(IBS-C)"
@@ -76,11 +77,12 @@ class Abbreviations:
         }
 
     @classmethod
-    def of(cls, index) -> Abbreviations:
+    def of(cls, index: Index) -> Abbreviations:
         texts = list(index.sources.values())
-        found = defined_abbreviations(texts)
-        lower_words = frozenset(w for text in texts for w in _LOWER_WORD.findall(text))
-        return cls({a: forms.pop() for a, forms in found.items() if len(forms) == 1}, lower_words)
+        long_forms = {a: forms.pop() for a, forms in defined_abbreviations(texts).items() if len(forms) == 1}
+        typed_lower = {a.lower() for a in long_forms}
+        used_lower = {w for text in texts for w in _LOWER_WORD.findall(text) if w in typed_lower} if typed_lower else set()
+        return cls(long_forms, frozenset(used_lower))
 
     def expand(self, question: str) -> str:
         """`question` with each abbreviation written out when it asks what something is; the

@@ -1,5 +1,6 @@
 """Quotes from ranked windows: the best candidates (each widened to the whole of a short list it
-quotes part of, or of the short paragraph it is from) that do not overlap, cut verbatim from their files with their sources.
+quotes part of, and of the short paragraph it is from) that do not overlap, cut verbatim from
+their files with their sources.
 
 >>> chosen = choose(windows, index.sentence_table, evidence.windows, probabilities, max_quotes=3, min_share=0.5)
 >>> distinct(make_quote(index, first, last, p) for first, last, p in chosen)
@@ -29,7 +30,8 @@ def choose(
 ) -> list[tuple[int, int, float]]:
     """(first sentence, last sentence, probability) of up to `max_quotes` windows, best first, each
     widened to the whole of a short list it quotes part of (`whole_list`) and to the whole of a
-    short paragraph (`whole_paragraph`): none overlapping an earlier one, each at least `min_share` of the best's probability."""
+    short paragraph (`whole_paragraph`): none overlapping an earlier one, each at least
+    `min_share` of the best's probability."""
     chosen: list[tuple[int, int, float]] = []
     best = float(probabilities.max()) if len(probabilities) else 0.0
     for position in np.argsort(-probabilities, kind="stable"):

@@ -20,9 +20,8 @@ MAX_CONTROL_SHARE = 0.01
 # A saved web page rather than its text (a line opening with one of its structural tags): quotes
 # would carry its markup ("<p>Gout is …").
 _HTML_PAGE = re.compile(r"^\s*<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.MULTILINE)
-# A fragment of one (copied page source without <html> or <body>): lines that open with a block
-# tag, paired with its closing tag or another block tag. Prose mentioning a tag ("text sits in
-# <p> tags") opens no line with one.
+# A fragment of one (copied page source without <html> or <body>): several lines that open with a
+# block tag. Prose mentioning a tag ("text sits in <p> tags") opens no line with one.
 _HTML_BLOCK_LINE = re.compile(
     r"^\s*<(p|div|h[1-6]|ul|ol|li|table|tr|td|th|section|article|header|footer|nav|main|span|br|hr|img|a)(\s[^<>]*)?/?>",
     re.IGNORECASE | re.MULTILINE,
