@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from chatbot.safety_classifier import replace_file
 from indexer import Embedder, tokenize
 
 from .cached_encoder import CachedEncoder
@@ -94,7 +95,8 @@ def write_records(result: QAResult, path: Path) -> Path:
     question by question, where the report's rates can only be compared as a whole."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r.__dict__, ensure_ascii=False) + "\n" for r in result.records), encoding="utf-8")
+    lines = "".join(json.dumps(r.__dict__, ensure_ascii=False) + "\n" for r in result.records)
+    replace_file(path, lambda p: p.write_text(lines, encoding="utf-8"))
     return path
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from chatbot.safety_classifier import replace_file
+
 from .paths import reports_dir
 
 
@@ -49,12 +51,6 @@ def command_line() -> str:
     return f"python -m eval {args}".strip()
 
 
-def _replace(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
 Chart = Callable[[Path], None]
 
 
@@ -67,14 +63,14 @@ def write_report(
     written = []
     for chart_name, draw in (charts or {}).items():
         path = folder / f"{chart_name}.png"
-        _replace(path, draw)
+        replace_file(path, draw)
         written.append(path)
     images = "".join(f"\n![{p.stem}]({p.name})\n" for p in written)
     path = folder / f"{name}.json"
-    _replace(path, lambda p: p.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    replace_file(path, lambda p: p.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
     written.insert(0, path)
     path = folder / f"{name}.md"
-    _replace(path, lambda p: p.write_text(markdown.rstrip() + "\n" + images, encoding="utf-8"))
+    replace_file(path, lambda p: p.write_text(markdown.rstrip() + "\n" + images, encoding="utf-8"))
     written.insert(1, path)
     return written
 
