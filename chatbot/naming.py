@@ -7,7 +7,8 @@ the page says "piles": to the ranker every sentence lacks the question's subject
 defines it ("Hemorrhoids are swollen veins …") looks no better than any other. So the name is read
 as the title it stands for, as a misspelt word is read as the documents spell it; the answer shows
 what was searched. A name is read so only when no sentence of the index holds all of its words
-(a name the text also uses is searched as it is), it names one article's subject only, and that
+(a name the text also uses is searched as it is; the item of a names section that is the name
+itself does not count as a use), it names one article's subject only, and that
 article's title (without an aside in brackets) is short enough to stand in a question.
 
 >>> Renamer.of(index).rename("what are piles")
@@ -44,8 +45,8 @@ class Renamer:
             title = title.lower() if title.isupper() else title  # "ASTHMA"
             if article.duplicate_of is not None or not article.names or len(title.split()) > MAX_TITLE_WORDS:
                 continue
-            for stems in tokenize(list(article.names)):
-                if stems and not len(reduce(np.intersect1d, map(index.sentences.rows_with, stems))):
+            for name, stems in zip(article.names, tokenize(list(article.names)), strict=True):
+                if stems and not len(_uses(index, name, stems)):
                     found.setdefault(tuple(stems), set()).add(title)
         return cls({name: titles.pop() for name, titles in found.items() if len(titles) == 1})
 
@@ -69,3 +70,10 @@ class Renamer:
             else:
                 at += 1
         return "".join(pieces) + text[end:] if pieces else text
+
+
+def _uses(index: Index, name: str, stems: list[str]) -> np.ndarray:
+    """The sentences that use `name` in text: those holding all its words, but for an item of a
+    names section that is the name itself ("- Von Recklinghausen disease"), no more words than it."""
+    rows = reduce(np.intersect1d, map(index.sentences.rows_with, stems))
+    return rows[index.sentence_table.words[rows] > len(name.split())]

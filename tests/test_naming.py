@@ -21,7 +21,8 @@ def index(articles: list[Article], sentences: list[str]):
     """An index of `sentences` (and nothing else)."""
     held = [set(stems) for stems in tokenize(sentences)]
     rows_with = lambda stem: np.array([row for row, stems in enumerate(held) if stem in stems], dtype=np.int64)  # noqa: E731
-    return SimpleNamespace(articles={a.id: a for a in articles}, sentences=SimpleNamespace(rows_with=rows_with))
+    return SimpleNamespace(articles={a.id: a for a in articles}, sentences=SimpleNamespace(rows_with=rows_with),
+                           sentence_table=SimpleNamespace(words=np.array([len(s.split()) for s in sentences], dtype=np.int32)))
 
 
 def test_only_names_no_sentence_uses_of_one_subject_with_a_short_title_are_read():
@@ -41,6 +42,16 @@ def test_only_names_no_sentence_uses_of_one_subject_with_a_short_title_are_read(
         ("adhes", "capsul"): "Frozen shoulder",  # "capsule" (stem "capsul") is in the text, but not with "adhesive"
         ("ring", "ear"): "Tinnitus",
     }
+
+
+def test_a_names_section_listing_a_name_is_not_a_use_of_it():
+    renamer = Renamer.of(index([
+        article("Neurofibromatosis Type 1", ("von Recklinghausen disease", "NF1", "Peripheral neurofibromatosis")),
+    ], ["Von Recklinghausen disease", "NF1", "Peripheral neurofibromatosis",  # the section "Other Names for This Condition"
+        "One altered copy of the NF1 gene causes it.", "It is named after von Recklinghausen, who described it."]))
+    # "NF1" is used in a sentence of the text: searched as it is.
+    assert renamer.titles == {("von", "recklinghausen", "diseas"): "Neurofibromatosis Type 1",
+                              ("peripher", "neurofibromatosi"): "Neurofibromatosis Type 1"}
 
 
 @pytest.mark.parametrize(
