@@ -10,7 +10,8 @@ Reported per set: top-quote hit@1 / hit@3 over answerable questions (an abstenti
 false abstention (answerable questions refused), refusal of unanswerable questions, and refusal
 of questions about subjects absent from the documents (questions of articles left out of the
 index, or of another set with --absent-from); and how often the top quote of an answer shown as
-unsure (maybe not an answer) is wrong, against the other answers.
+unsure (maybe not an answer) is wrong, against the other answers. With --each-document every
+document is indexed alone and asked its own questions: how the chatbot does on a corpus of one.
 
 >>> result = run_qa(load_qa_set("../shared/datasets/squad2/dev-corpus"), Embedder(), split="report")
 >>> result.metrics["chatbot"]["hit@1"]
@@ -30,6 +31,7 @@ from chatbot.safety_classifier import replace_file
 from indexer import Embedder, tokenize
 
 from .cached_encoder import CachedEncoder
+from .errors import EvalError
 from .indexes import build_family_index, index_settings
 from .qa_data import QAItem, QASet
 from .typos import misspelt
@@ -70,6 +72,7 @@ class QAResult:
     settings: dict
     seconds: float
     misspelt: bool = False  # every question asked with a typo (eval/typos.py)
+    each_document: bool = False  # every document indexed alone and asked its own questions
 
     @property
     def metrics(self) -> dict[str, dict[str, float]]:
@@ -80,6 +83,7 @@ class QAResult:
             "set": self.name,
             "split": self.split,
             "misspelt": self.misspelt,
+            "each_document": self.each_document,
             "documents": self.documents,
             "sentences": self.sentences,
             "questions": counts(self.records),
@@ -197,13 +201,14 @@ def run_qa(
     limit: int | None = None,
     misspell: bool = False,
     settings=None,
+    each_document: bool = False,
     progress=None,
 ) -> QAResult:
     """Index the set's documents (those of `split` only, when given), ask its questions (of that
     split) and the absent-subject probes, each with a typo when `misspell` (eval/typos.py), and
-    score the chatbot and the baselines."""
-    from chatbot import Chatbot
-    from indexer import load_index
+    score the chatbot and the baselines. With `each_document`, every document is indexed alone
+    and asked its own questions, as a corpus of one document (no absent-subject probes)."""
+    from chatbot.settings import AnswerSettings
     from indexer.reading import read_corpus
 
     say = progress or (lambda message: None)
@@ -215,17 +220,52 @@ def run_qa(
     items = [i for i in qa.items if split is None or i.split == split]
     if limit is not None:
         items = random.Random(5).sample(items, min(limit, len(items)))
-    items += absent_probes(qa, split, absent_from, absent_sample)
+    if each_document:
+        if absent_from is not None:
+            raise EvalError("--each-document asks each document its own questions only: leave out --absent-from")
+        if not any(i.article for i in items):
+            raise EvalError(f"--each-document needs questions filed under one document each; those of {qa.name} are not")
+    else:
+        items += absent_probes(qa, split, absent_from, absent_sample)
     if misspell:
         items = misspelt(items)
-    say(f"{qa.name}: indexing {len(documents)} documents")
-    folder, _ = build_family_index(
-        documents, f"qa-{qa.name}-{split or 'all'}", index_settings(), embedder, corpus_label=str(qa.corpus)
-    )
-    index = load_index(folder)
+    family = f"qa-{qa.name}-{split or 'all'}"
+    if each_document:
+        corpora = [
+            (f"{family}-one-{Path(d.file).stem}", [d], [i for i in items if i.article == Path(d.file).name]) for d in documents
+        ]
+    else:
+        corpora = [(family, documents, items)]
     encoder = CachedEncoder(embedder)
     say(f"{qa.name}: encoding {len(items)} questions")
     encoder.warm([i.question for i in items])
+    say(f"{qa.name}: indexing {len(documents)} documents" + (", each alone" if each_document else ""))
+    records, sentences, used = [], 0, None
+    for name, indexed, asked in corpora:
+        folder, _ = build_family_index(indexed, name, index_settings(), embedder, corpus_label=str(qa.corpus))
+        index, records_of, used = _asked(folder, encoder, asked, settings, lambda n: say(f"{qa.name}: {n} of {len(items)} asked"))
+        records += records_of
+        sentences += len(index.sentence_vectors)
+    return QAResult(
+        name=qa.name,
+        split=split,
+        documents=len(documents),
+        sentences=sentences,
+        records=tuple(records),
+        settings=used if used is not None else (settings or AnswerSettings()).to_dict(),  # no document: nothing asked
+        seconds=time.perf_counter() - started,
+        misspelt=misspell,
+        each_document=each_document,
+    )
+
+
+def _asked(folder: Path, encoder, items: list[QAItem], settings, progress) -> tuple[object, list[QARecord], dict]:
+    """(the index, each item's record, the chatbot's settings): `items` asked of the index in
+    `folder` through `Chatbot.ask`, with the baselines ranked on the same sentences."""
+    from chatbot import Chatbot
+    from indexer import load_index
+
+    index = load_index(folder)
     bot = Chatbot(index, encoder) if settings is None else Chatbot(index, encoder, settings)
     records = []
     for n, item in enumerate(items, 1):
@@ -251,17 +291,8 @@ def run_qa(
             )
         )
         if n % 500 == 0:
-            say(f"{qa.name}: {n} of {len(items)} asked")
-    return QAResult(
-        name=qa.name,
-        split=split,
-        documents=len(documents),
-        sentences=len(index.sentence_vectors),
-        records=tuple(records),
-        settings=bot.settings.to_dict(),
-        seconds=time.perf_counter() - started,
-        misspelt=misspell,
-    )
+            progress(n)
+    return index, records, bot.settings.to_dict()
 
 
 def _share(flags: list[bool]) -> float | None:
@@ -356,6 +387,8 @@ def report(result: QAResult, info: dict) -> tuple[dict, str, dict]:
     )
     if not result.settings.get("correct_spelling", True):
         typed += "\nThe chatbot's spelling correction is **off** (`--no-spelling`)."
+    if result.each_document:
+        typed += "\nEvery document is indexed **alone** and asked its own questions (`--each-document`), as a corpus of one document."
     markdown = f"""# Quote QA: {result.name}{split}{" (typos)" if result.misspelt else ""}
 
 Command: `{info['command']}` ({info['created']}).
@@ -399,4 +432,5 @@ uncertainty of this estimate: what the same system would score on other question
 
 def report_name(result: QAResult) -> str:
     name = f"qa-{result.name.lower()}" + (f"-{result.split}" if result.split else "")
+    name += "-each-document" if result.each_document else ""
     return name + ("-misspelt" if result.misspelt else "") + ("" if result.settings.get("correct_spelling", True) else "-no-spelling")

@@ -57,7 +57,10 @@ def test_beir_indexes_through_the_indexer_and_scores_every_mode(beir_dir, tmp_pa
     assert json.loads(capsys.readouterr().out)["build"]["up_to_date"] is True
 
 
-def test_qa_reports_and_writes_every_questions_outcome(tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def qa_dir(tmp_path, monkeypatch):
+    """The four documents as a QA folder: one question each (its first sentence answers it) and
+    one unanswerable question filed under d1."""
     monkeypatch.setenv("EVAL_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "pages"
     (folder / "corpus").mkdir(parents=True)
@@ -70,6 +73,11 @@ def test_qa_reports_and_writes_every_questions_outcome(tmp_path, monkeypatch, ca
                           "kind": "answerable", "spans": [[body.index(first), body.index(first) + len(first)]]})
     questions.append({"id": "u1", "question": "Who won the 2018 FIFA World Cup?", "file": "d1.txt", "answers": [], "kind": "unanswerable", "spans": []})
     (folder / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in questions))
+    return folder
+
+
+def test_qa_reports_and_writes_every_questions_outcome(qa_dir, tmp_path, capsys):
+    folder = qa_dir
     records = tmp_path / "records.jsonl"
     assert main(["qa", str(folder), "--records", str(records), "--json", "--reports", str(tmp_path / "reports")]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -78,6 +86,18 @@ def test_qa_reports_and_writes_every_questions_outcome(tmp_path, monkeypatch, ca
     assert all({"status", "rank", "top_quote", "answerable"} <= set(r) for r in lines)
     low, high = data["metrics"]["chatbot"]["hit@1_interval"]
     assert low <= data["metrics"]["chatbot"]["hit@1"] <= high
+
+
+def test_qa_each_document_asks_every_document_alone_its_own_questions(qa_dir, tmp_path, capsys):
+    reports = tmp_path / "reports"
+    assert main(["qa", str(qa_dir), "--each-document", "--json", "--reports", str(reports)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["each_document"] and data["documents"] == 4 and data["questions"] == {"answerable": 4, "unanswerable": 1}
+    assert data["sentences"] == sum(len(text.split(". ")) for _, _, text in DOCS)  # every document's sentences, each indexed once
+    assert "indexed **alone**" in (reports / "qa-pages-each-document.md").read_text()
+    # Documents alone have no absent subjects to be asked about.
+    assert main(["qa", str(qa_dir), "--each-document", "--absent-from", "gold", "--reports", str(reports)]) == 2
+    assert "--absent-from" in capsys.readouterr().err
 
 
 def test_a_missing_beir_file_is_an_error_naming_it(tmp_path, capsys):
