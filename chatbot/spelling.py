@@ -10,9 +10,10 @@ but for the first (not an acronym or a name like "DTIME", "vBNS"); the vocabular
 (for an index: no passage holds its stem); it is not an English word (symspellpy's list of 82,765:
 "addictive" or "sciatica", asked of documents without them, stay as asked, to be refused); exactly
 one word of the vocabulary is closest to it, within one edit (for an index two from LONG_WORD
-letters on; an edit inserts, deletes or changes a letter, or swaps two adjacent ones), leaving out
-the words it only goes on past ("velmiprant" is not a misspelt "velmipran", nor "suicidel" of
-"suicide"; a word cut short, "thinkin", is one of "thinking"). The answer shows what was searched.
+letters on, keeping the first letter: "fluoxetine" is not a misspelt "duloxetine"; an edit
+inserts, deletes or changes a letter, or swaps two adjacent ones), leaving out the words it only
+goes on past ("velmiprant" is not a misspelt "velmipran", nor "suicidel" of "suicide"; a word cut
+short, "thinkin", is one of "thinking"). The answer shows what was searched.
 
 >>> Speller.of(index).correct("what is fibromyalga")
 'what is fibromyalgia'
@@ -133,5 +134,11 @@ class Speller:
         # A word that only goes on past one of the vocabulary's ("velmiprant" past "velmipran",
         # "suicidel" past "suicide") is another word, or another form of it, not a typo of it.
         found = [s for s in self._symspell.lookup(word, Verbosity.ALL, max_edit_distance=self.max_edits(word)) if not word.startswith(s.term)]
-        nearest = [s.term for s in found if s.distance == min((s.distance for s in found), default=0)]
-        return nearest[0] if len(nearest) == 1 else None  # none near enough, or two as near: no guess
+        nearest = [s for s in found if s.distance == min((s.distance for s in found), default=0)]
+        if len(nearest) != 1:
+            return None  # none near enough, or two as near: no guess
+        # Two edits that also change the first letter make another word, not a typo of this one
+        # ("fluoxetine" is not a misspelt "duloxetine"): typing seldom gets the first letter wrong.
+        if nearest[0].distance > 1 and nearest[0].term[0] != word[0]:
+            return None
+        return nearest[0].term

@@ -10,7 +10,8 @@ from chatbot.spelling import Speller
 from indexer import tokenize
 
 DOCUMENT_WORDS = Counter(
-    {"fibromyalgia": 12, "ketamine": 9, "infusions": 4, "dermatographism": 3, "addiction": 2, "zorvalin": 1, "zorvalix": 1, "velmipran": 2}
+    {"fibromyalgia": 12, "ketamine": 9, "infusions": 4, "dermatographism": 3, "addiction": 2, "zorvalin": 1, "zorvalix": 1, "velmipran": 2,
+     "duloxetine": 2}
 )
 
 
@@ -27,6 +28,8 @@ def speller(words: Counter = DOCUMENT_WORDS) -> Speller:
         ("Fibromyallgia and sleep", "Fibromyalgia and sleep"),  # one doubled; the capital kept
         ("side effects of ketmine infusions", "side effects of ketamine infusions"),
         ("what is dermographism", "what is dermatographism"),  # two edits in a long word
+        ("is duloxteine safe", "is duloxetine safe"),
+        ("is uloxetine safe", "is duloxetine safe"),  # one edit may be the first letter
     ],
 )
 def test_a_misspelt_word_of_the_documents_is_searched_as_they_spell_it(asked, searched):
@@ -43,6 +46,7 @@ def test_a_misspelt_word_of_the_documents_is_searched_as_they_spell_it(asked, se
         "the velmiprant trial",  # it only goes on past the documents' "velmipran": another word
         "what is Marfan syndrome",  # nothing near: a subject the documents lack stays one
         "is KETMINE safe",  # capitals past the first letter: an acronym or a name, not a typo
+        "is fluoxetine better",  # two edits from "duloxetine", one of them its first letter: another drug
     ],
 )
 def test_what_is_not_a_typo_of_the_documents_words_is_left_as_asked(asked):
