@@ -21,36 +21,27 @@ EPILOG = """examples:
 
 
 def parser() -> argparse.ArgumentParser:
-    from indexer import default_index_dir
-
     from .feedback import default_feedback_path
 
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", type=Path, default=default_index_dir(), help="index folder (default: %(default)s)")
-    common.add_argument(
-        "--model",
-        type=Path,
-        default=None,
-        help="model to build the index with when there is none, and that the index must have been built with "
-        "(default: the packaged all-MiniLM-L6-v2; questions are always embedded with the index's own copy of its model)",
-    )
     p = argparse.ArgumentParser(
         prog="python -m chatbot",
         description="Answer questions about the documents by quoting them, with sources.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
     )
+    add_common_arguments(p, top=True)
+    add_serve_arguments(p, top=True)
     sub = p.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", parents=[common], help="serve the chat and its JSON API (the default)")
+    serve = sub.add_parser("serve", help="serve the chat and its JSON API (the default)")
+    add_common_arguments(serve)
     add_serve_arguments(serve)
-    add_serve_arguments(p)
-    ask = sub.add_parser("ask", parents=[common], help="answer one question and exit")
+    ask = sub.add_parser("ask", help="answer one question and exit")
+    add_common_arguments(ask)
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     ask.add_argument("--history", action="append", default=[], metavar="Q", help="a previous question (repeat, oldest first)")
     ask.add_argument("question", help="the question (put -- before it if it starts with -)")
     feedback = sub.add_parser("feedback", help="export the votes visitors gave")
-    feedback.add_argument("--feedback", type=Path, default=default_feedback_path(), help="feedback store (default: %(default)s)")
+    feedback.add_argument("--feedback", type=Path, default=argparse.SUPPRESS, help=f"feedback store (default: {default_feedback_path()})")
     feedback.add_argument("--export", required=True, metavar="FILE", help="write every vote as JSONL to FILE (- for standard output)")
     route = sub.add_parser(
         "route",
@@ -58,27 +49,47 @@ def parser() -> argparse.ArgumentParser:
         description="Route one message as the chatbot would (rules and classifier, on the message and each "
         "sentence) and print the decision with, for each text, the rule that fired and the class probabilities.",
     )
-    route.add_argument("--model", type=Path, default=None, help="model folder (default: the packaged model)")
+    route.add_argument("--model", type=Path, default=argparse.SUPPRESS, help="model folder (default: the packaged model)")
     route.add_argument("--json", action="store_true", help="print the decision as one JSON object")
     route.add_argument("message", help="the message (put -- before it if it starts with -)")
     return p
 
 
-def add_serve_arguments(p: argparse.ArgumentParser) -> None:
+def _default(value, top: bool):
+    """An option's default on the main parser; a command's parser leaves unset what it was not
+    given, so that an option given before the command ("--index DIR ask …") stays set."""
+    return value if top else argparse.SUPPRESS
+
+
+def add_common_arguments(p: argparse.ArgumentParser, top: bool = False) -> None:
+    from indexer import default_index_dir
+
+    p.add_argument("--index", type=Path, default=_default(default_index_dir(), top), help=f"index folder (default: {default_index_dir()})")
+    p.add_argument(
+        "--model",
+        type=Path,
+        default=_default(None, top),
+        help="model to build the index with when there is none, and that the index must have been built with "
+        "(default: the packaged all-MiniLM-L6-v2; questions are always embedded with the index's own copy of its model)",
+    )
+
+
+def add_serve_arguments(p: argparse.ArgumentParser, top: bool = False) -> None:
     from .feedback import default_feedback_path
     from .ratelimit import default_rate_limit
 
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    p.add_argument("--port", type=int, default=7860, help="port (default: %(default)s)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes, each answering on its own (default: %(default)s)")
+    p.add_argument("--host", default=_default("127.0.0.1", top), help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=_default(7860, top), help="port (default: 7860)")
+    p.add_argument("--workers", type=int, default=_default(1, top), help="worker processes, each answering on its own (default: 1)")
     p.add_argument(
         "--rate-limit",
         type=int,
-        default=default_rate_limit(),
+        default=_default(default_rate_limit(), top),
         metavar="PER_MINUTE",
-        help="asks, and votes, per client and minute; 0 turns the limit off (default: $CHATBOT_RATE_LIMIT or %(default)s)",
+        help=f"asks, and votes, per client and minute; 0 turns the limit off (default: $CHATBOT_RATE_LIMIT or {default_rate_limit()})",
     )
-    p.add_argument("--feedback", type=Path, default=default_feedback_path(), help="feedback store, SQLite (default: %(default)s)")
+    p.add_argument("--feedback", type=Path, default=_default(default_feedback_path(), top),
+                   help=f"feedback store, SQLite (default: {default_feedback_path()})")
 
 
 def ensure_index(index_dir: Path, model: Path | None) -> None:

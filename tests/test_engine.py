@@ -226,6 +226,23 @@ def test_cli_json_and_exit_codes(index_dir):
     assert readable.returncode == 0 and "1962" in readable.stdout and "corpus/002_a7cb2ac8830fe42a.txt, line 5" in readable.stdout
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--index", "/x/index", "--port", "8001", "ask", "q"],  # options before the command stay set
+        ["ask", "--index", "/x/index", "q"],
+        ["--index", "/x/index", "--port", "8001", "serve"],
+        ["serve", "--index", "/x/index", "--port", "8001"],
+    ],
+)
+def test_cli_options_hold_before_or_after_the_command(argv):
+    from chatbot.cli import parser
+
+    args = parser().parse_args(argv)
+    assert args.index == Path("/x/index") and args.model is None and args.workers == 1
+    assert args.port == (8001 if "--port" in argv else 7860)
+
+
 def test_cli_output_cut_short_by_its_reader_is_no_crash(index_dir):
     """`chatbot ask Q | head -1`: the reader closes the pipe before the answer is written."""
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
