@@ -25,8 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.storage import replace_file
+
 from .answers import Route, RouteKind
-from .safety_classifier import DEFAULT_PATH, SafetyClassifier, Thresholds, pick, replace_file
+from .safety_classifier import DEFAULT_PATH, SafetyClassifier, Thresholds, pick
 from .safety_rules import SPLITTING, RuleMatch, match_rule, names_medicine, standard_forms
 from .spelling import Speller
 

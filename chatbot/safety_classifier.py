@@ -15,7 +15,6 @@ import hashlib
 import io
 import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer import IndexerError
+from indexer.storage import replace_file
 
 from .answers import RouteKind
 from .safety_features import LEXICAL, NEIGHBOUR_FEATURES, Neighbours, features
@@ -273,14 +273,6 @@ def _load(path: str) -> SafetyClassifier:
     except (OSError, ValueError) as exc:
         raise SafetyModelError(f"the safety classifier {source} cannot be read ({exc}); retrain it with {RETRAIN}") from exc
     return SafetyClassifier.from_json(data, source)
-
-
-def replace_file(path: Path, write: Callable[[Path], None]) -> None:
-    """Write a file of the artefact beside `path`, then put it in place in one step: a reader never
-    sees half of it."""
-    tmp = path.with_name(path.name + ".tmp")
-    write(tmp)
-    tmp.replace(path)
 
 
 def _npy_bytes(vectors: np.ndarray) -> bytes:

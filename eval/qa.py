@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from chatbot.safety_classifier import replace_file
 from indexer import Embedder, tokenize
+from indexer.storage import replace_file
 
 from .cached_encoder import CachedEncoder
 from .errors import EvalError

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chatbot.safety_classifier import replace_file
+from indexer.storage import replace_file
 
 from .paths import reports_dir
 

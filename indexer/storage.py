@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -239,6 +240,14 @@ def link_or_copy(source: Path, target: Path) -> None:
 def fsync_file(path: Path) -> None:
     with path.open("rb") as f:
         os.fsync(f.fileno())
+
+
+def replace_file(path: Path, write: Callable[[Path], None]) -> None:
+    """Write a file beside `path` with `write`, then put it in place in one step: a reader never
+    sees half of it (a model artefact, a report)."""
+    tmp = path.with_name(path.name + ".tmp")
+    write(tmp)
+    tmp.replace(path)
 
 
 def fsync_dir(path: Path) -> None:
