@@ -213,6 +213,7 @@ def run_qa(
 
     say = progress or (lambda message: None)
     started = time.perf_counter()
+    settings = settings or AnswerSettings()
     documents, _ = read_corpus(qa.corpus)
     if split is not None:
         keep = qa.files_of(split)
@@ -240,33 +241,33 @@ def run_qa(
     say(f"{qa.name}: encoding {len(items)} questions")
     encoder.warm([i.question for i in items])
     say(f"{qa.name}: indexing {len(documents)} documents" + (", each alone" if each_document else ""))
-    records, sentences, used = [], 0, None
+    records, sentences = [], 0
     for name, indexed, asked in corpora:
         folder, _ = build_family_index(indexed, name, index_settings(), embedder, corpus_label=str(qa.corpus))
-        index, records_of, used = _asked(folder, encoder, asked, settings, lambda n: say(f"{qa.name}: {n} of {len(items)} asked"))
+        indexed_sentences, records_of = _asked(folder, encoder, asked, settings, lambda n: say(f"{qa.name}: {n} of {len(items)} asked"))
         records += records_of
-        sentences += len(index.sentence_vectors)
+        sentences += indexed_sentences
     return QAResult(
         name=qa.name,
         split=split,
         documents=len(documents),
         sentences=sentences,
         records=tuple(records),
-        settings=used if used is not None else (settings or AnswerSettings()).to_dict(),  # no document: nothing asked
+        settings=settings.to_dict(),
         seconds=time.perf_counter() - started,
         misspelt=misspell,
         each_document=each_document,
     )
 
 
-def _asked(folder: Path, encoder, items: list[QAItem], settings, progress) -> tuple[object, list[QARecord], dict]:
-    """(the index, each item's record, the chatbot's settings): `items` asked of the index in
-    `folder` through `Chatbot.ask`, with the baselines ranked on the same sentences."""
+def _asked(folder: Path, encoder, items: list[QAItem], settings, progress) -> tuple[int, list[QARecord]]:
+    """(the index's sentences, each item's record): `items` asked of the index in `folder`
+    through `Chatbot.ask`, with the baselines ranked on the same sentences."""
     from chatbot import Chatbot
     from indexer import load_index
 
     index = load_index(folder)
-    bot = Chatbot(index, encoder) if settings is None else Chatbot(index, encoder, settings)
+    bot = Chatbot(index, encoder, settings)
     records = []
     for n, item in enumerate(items, 1):
         answer = bot.ask(item.question, history=list(item.history))
@@ -292,7 +293,7 @@ def _asked(folder: Path, encoder, items: list[QAItem], settings, progress) -> tu
         )
         if n % 500 == 0:
             progress(n)
-    return index, records, bot.settings.to_dict()
+    return len(index.sentence_vectors), records
 
 
 def _share(flags: list[bool]) -> float | None:
