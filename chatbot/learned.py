@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.storage import replace_file
+
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 
@@ -59,10 +61,14 @@ class _Learned:
     def save(self, folder: Path = MODELS_DIR) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         weights_path, meta_path = folder / f"{self.name}.npz", folder / f"{self.name}.json"
-        with weights_path.open("wb") as f:
-            np.savez(f, **self.arrays())
+        def write_weights(path: Path) -> None:
+            with path.open("wb") as f:
+                np.savez(f, **self.arrays())
+
+        replace_file(weights_path, write_weights)
         meta = {"name": self.name, "kind": self.KIND, "features": list(self.features), **self.meta}
-        meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
+        replace_file(meta_path, lambda p: p.write_text(text, encoding="utf-8"))
         return [weights_path, meta_path]
 
     @classmethod
