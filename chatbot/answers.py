@@ -36,6 +36,20 @@ NO_ANSWER_NOTICE = (
     "I couldn't find this in the documents. They may not cover it; try other words, "
     "or see the list of documents to know what they are about."
 )
+
+
+def unfamiliar_notice(words: tuple[str, ...]) -> str:
+    """The no-answer notice when the question names what no document mentions (chatbot/evidence.py
+    `unfamiliar_words`): which words, so that a visitor can tell a subject the documents do not
+    cover from a typo."""
+    quoted = [f"“{word}”" for word in words]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return (
+        f"The documents never mention {listed}, so I can't answer this from them. "
+        "Check the spelling, or see the list of documents to know what they are about."
+    )
+
+
 ADVICE_NOTICE = (
     "I can't give personal medical advice, such as doses, or starting, stopping or switching a "
     "medicine, or getting one without a prescription. Please ask your doctor or pharmacist. "

@@ -15,7 +15,7 @@ from indexer import Index, IndexLoadError, load_index, load_query_encoder
 from indexer.publishing import current_version
 
 from .abbreviations import Abbreviations
-from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, Quote, RouteKind, Status
+from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, Quote, RouteKind, Status, unfamiliar_notice
 from .candidates import WindowSet
 from .evidence import Evidence, gather, passage_hits, query_terms
 from .extraction import choose, distinct, make_quote
@@ -207,19 +207,21 @@ class Chatbot:
         if route.kind == RouteKind.ADVICE:
             return Answer(cleaned, query, Status.ADVICE, quotes, ADVICE_NOTICE, **found)
         if not quotes:
-            return Answer(cleaned, query, Status.NO_ANSWER, (), NO_ANSWER_NOTICE, **found)
+            notice = unfamiliar_notice(evidence.unfamiliar) if evidence.unfamiliar else NO_ANSWER_NOTICE
+            return Answer(cleaned, query, Status.NO_ANSWER, (), notice, **found)
         unsure = answerable is not None and answerable < self.settings.unsure_below
         return Answer(cleaned, query, Status.ANSWERED, quotes, None, unsure=unsure, **found)
 
     def _quotes(self, current: _Current, evidence: Evidence) -> tuple[tuple[Quote, ...], float | None]:
-        """The ranked quotes, or none when the abstention classifier says the best does not answer;
-        and its probability that the best does (None: no candidate to ask it about)."""
+        """The ranked quotes, or none when the abstention classifier says the best does not answer
+        or the question names what no document mentions (`Evidence.unfamiliar`); and the
+        classifier's probability that the best does (None: no candidate to ask it about)."""
         if not len(evidence.windows):
             return (), None
         logits = penalised(self.ranker.logits(evidence.features), evidence.features, self.ranker.meta["length_penalty"])
         answerable = float(self.abstainer.probability(evidence.answerability(logits)[None, :])[0])
         threshold = self.settings.answer_threshold
-        if answerable < (self.abstainer.meta["threshold"] if threshold is None else threshold):
+        if answerable < (self.abstainer.meta["threshold"] if threshold is None else threshold) or evidence.unfamiliar:
             return (), answerable
         probabilities = 1.0 / (1.0 + np.exp(-logits))
         table = current.index.sentence_table

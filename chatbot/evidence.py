@@ -20,12 +20,15 @@ from indexer.lexical import function_words
 from indexer.token_vectors import TokenVectors
 
 from .candidates import WindowSet
+from .english import is_english_stem, near_english
 from .features import Terms, answerability_features, presence, window_features
 from .retrieval import Hit, fuse
 from .settings import AnswerSettings
 
 _NONE = np.zeros(0, dtype=np.int64)
+UNFAMILIAR_LETTERS = 4
 _WORD = re.compile(r"\w[\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
 # Words that frame a question rather than name what it is about: not terms to look for.
 _SCAFFOLD = re.compile(
     r"\bhow (?:long|much|many|often|far|old|soon)\b|\b(?:what|when|where|who|whom|whose|which|why|how|do|does|did|"
@@ -49,6 +52,11 @@ class Evidence:
     piece_weights: np.ndarray  # [question word pieces]: their IDF weights
     unknown: np.ndarray  # [terms]: used nowhere in the corpus
     article_focus: np.ndarray  # [windows, terms]: share of the window's article's passages holding the term
+
+    @property
+    def unfamiliar(self) -> tuple[str, ...]:
+        """Question words that say the documents do not cover it (`unfamiliar_words`)."""
+        return unfamiliar_words(self.terms, self.unknown)
 
     def answerability(self, scores: np.ndarray) -> np.ndarray:
         """The abstention classifier's input, once the ranker has scored the windows."""
@@ -82,9 +90,11 @@ def query_terms(index: Index, query: str) -> Terms:
     stop = function_words()
     raw = [w for w in _WORD.findall(_SCAFFOLD.sub(" ", query)) if w.lower() not in stop]
     found: dict[str, bool] = {}
+    words: dict[str, str] = {}
     for n, (word, stems) in enumerate(zip(raw, tokenize(raw) if raw else [], strict=True)):
         for stem in stems:
             found[stem] = found.get(stem, False) or (n > 0 and word[:1].isupper())
+            words.setdefault(stem, word)
     tokens = tuple(found)
     scale = index.passages.unseen_idf
     return Terms(
@@ -93,6 +103,25 @@ def query_terms(index: Index, query: str) -> Terms:
         sentence_rows=tuple(index.sentences.rows_with(t) for t in tokens),
         passage_rows=tuple(index.passages.rows_with(t) for t in tokens),
         named=np.array(list(found.values()), dtype=bool),
+        words=tuple(words.values()),
+    )
+
+
+def unfamiliar_words(terms: Terms, unknown: np.ndarray) -> tuple[str, ...]:
+    """The question's words that no document uses and no English word stems to ("celiac",
+    "Marfan"; chatbot/english.py): the name of something the documents do not cover. Not a word
+    one edit from an English word ("tinintus"), which may be a typo of a word the documents do not
+    need to use, unless it is capitalised past the question's first word, as a name is ("Marfan",
+    though "Marian" is English); and only stems of UNFAMILIAR_LETTERS letters or more, letters
+    only: shorter ones are often acronyms the documents spell out ("SNP") or bits of Latin ("vis")."""
+    named = terms.named if terms.named is not None else np.zeros(len(terms.tokens), dtype=bool)
+    return tuple(
+        dict.fromkeys(
+            word
+            for stem, word, is_name, never_used in zip(terms.tokens, terms.words, named, unknown, strict=True)
+            if never_used and len(stem) >= UNFAMILIAR_LETTERS and stem.isalpha() and not is_english_stem(stem)
+            and (is_name or not near_english(_POSSESSIVE.sub("", word.lower())))
+        )
     )
 
 

@@ -95,6 +95,7 @@ class Terms:
     sentence_rows: tuple[np.ndarray, ...]
     passage_rows: tuple[np.ndarray, ...]
     named: np.ndarray | None = None  # [terms] from a capitalised word past the question's first
+    words: tuple[str, ...] = ()  # [terms] the question's word each came from, as typed
 
     @property
     def weight(self) -> float:

@@ -24,38 +24,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache
-from importlib.resources import files
-
-import numpy as np
 
 from indexer import Index
 from indexer.lexical import tokenize
 
+from .english import is_english
+from .english import load as load_english
+
 MIN_LETTERS = 5  # shorter words have too many neighbours one edit away ("blok": block, blot, bloc)
 LONG_WORD = 9  # from this length on, two edits ("fibromylagia", "dermographism")
-ENGLISH_WORDS = "frequency_dictionary_en_82_765.txt"  # shipped with symspellpy: "word count" lines
 # SymSpell indexes each word by what is left of its first PREFIX_LENGTH letters after deletions;
 # candidates are then checked letter by letter, so a shorter prefix finds the same corrections with
 # a smaller index (17,600 entries instead of 57,800 for the router's 4,045 words at two edits).
 PREFIX_LENGTH = 5
 _WORD = re.compile(r"[A-Za-z]+")
-
-
-@lru_cache(maxsize=1)
-def _english_hashes() -> np.ndarray:
-    """The sorted hashes of the English words symspellpy ships a frequency list of: 0.7 MB, where a
-    set of the words themselves holds 11 MB in every server worker. Python's string hashes differ
-    from process to process, so the array is made in the process that looks words up in it."""
-    with (files("symspellpy") / ENGLISH_WORDS).open(encoding="utf-8") as lines:
-        return np.unique(np.fromiter((hash(line.split(" ", 1)[0]) for line in lines if line.strip()), dtype=np.int64))
-
-
-def is_english(word: str) -> bool:
-    """Whether `word` (lower case) is on symspellpy's list of English words."""
-    hashes = _english_hashes()
-    at = int(np.searchsorted(hashes, hash(word)))
-    return at < len(hashes) and hashes[at] == hash(word)
 
 
 def word_counts(texts: list[str]) -> Counter:
@@ -71,7 +53,7 @@ class Speller:
     def __init__(self, counts: Counter, knows: Callable[[list[str]], list[bool]], long_word_edits: int = 2):
         from symspellpy import SymSpell
 
-        _english_hashes()  # read once now, not at the first question
+        load_english()  # read once now, not at the first question
         self._words = frozenset(counts)
         self._knows = knows
         self._long_word_edits = long_word_edits

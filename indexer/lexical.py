@@ -40,6 +40,11 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     )
 
 
+def stem_words(words: list[str]) -> list[str]:
+    """The stem of each lower-case word, as `tokenize` stems it (["opioids"] -> ["opioid"])."""
+    return _stemmer().stemWords(words)
+
+
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
     """English function words, lower-case (NLTK's list of 179, as bm25s ships it: pronouns,

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatbot import STATUSES
-from chatbot.answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE
+from chatbot.answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, unfamiliar_notice
 from tests.conftest import REPO, TABLE_PAGE, bot_over_pages
 
 F000, F001, F002, F003, F004 = (
@@ -113,6 +113,15 @@ def test_quotes_from_the_duplicated_article_cite_both_files(bot, sources):
 def test_out_of_scope_questions_abstain(bot, question):
     answer = bot.ask(question)
     assert answer.status == "no_answer" and answer.quotes == () and answer.notice == NO_ANSWER_NOTICE
+
+
+def test_a_question_naming_what_no_document_mentions_is_refused_saying_which_word(bot):
+    answer = bot.ask("Is plantar fasciitis worse with Marfan syndrome?")
+    assert answer.status == "no_answer" and answer.quotes == ()
+    assert answer.notice == unfamiliar_notice(("fasciitis", "Marfan"))
+    # The documents say "narcotics", never "opioids"; but "opioids" is English (the stem of
+    # "opioid"), a word a question may use for what they say otherwise: not a reason to refuse.
+    assert bot.ask("Was ketamine used to cut down on opioids after surgery?").status == "answered"
 
 
 @pytest.mark.parametrize("question", CRISIS)

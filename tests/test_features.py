@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from chatbot.evidence import article_focus
+from chatbot.answers import unfamiliar_notice
+from chatbot.english import is_english, is_english_stem, near_english
+from chatbot.evidence import article_focus, unfamiliar_words
 from chatbot.features import (
     ANSWERABILITY_FEATURES,
     WINDOW_FEATURES,
@@ -194,3 +196,30 @@ def test_article_focus_is_the_share_of_each_articles_passages_that_hold_each_ter
     # passages 0-2 belong to article 0, passage 3 to article 1; term 0 is in passages 0 and 3, term 1 nowhere
     focus = article_focus(np.array([0, 0, 0, 1]), (np.array([0, 3]), np.array([], dtype=np.int64)))
     assert np.allclose(focus, [[1 / 3, 0.0], [1.0, 0.0]])
+
+
+def test_unfamiliar_words_are_those_no_document_uses_and_no_english_word_stems_to():
+    stems = ("fasciit", "diseas", "opioid", "snp", "p53", "marfan", "tinintus", "cost")
+    words = ("fasciitis", "disease", "opioids", "SNP", "p53", "Marfan", "tinintus", "cost")
+    named = np.array([False, False, False, True, False, True, False, False])
+    terms = Terms(stems, np.full(len(stems), 0.5), (), (), named=named, words=words)
+    never_used = np.array([True, False, True, True, True, True, True, True])
+    # "disease" is used; "opioids" and "cost" are English; "SNP" is short (an acronym the documents
+    # may spell out); "p53" is not letters only; "tinintus" may be a typo of "tinnitus", but
+    # "Marfan", capitalised like a name, is not taken for "Marian".
+    assert unfamiliar_words(terms, never_used) == ("fasciitis", "Marfan")
+    assert unfamiliar_words(terms, np.zeros(len(stems), dtype=bool)) == ()
+    assert unfamiliar_words(Terms((), np.zeros(0), (), ()), np.zeros(0, dtype=bool)) == ()
+
+
+def test_english_words_stems_and_typos():
+    assert is_english("addictive") and not is_english("celiac")
+    assert near_english("tinintus") and near_english("hairdyer") and not near_english("fasciitis")
+    assert is_english_stem("opioid") and not is_english("opioids")  # the list holds the singular only
+    assert not is_english_stem("celiac")
+
+
+def test_the_unfamiliar_notice_names_every_word():
+    assert unfamiliar_notice(("celiac",)).startswith("The documents never mention “celiac”, so")
+    assert "“celiac” and “wustite”," in unfamiliar_notice(("celiac", "wustite"))
+    assert "“a”, “b” and “c”," in unfamiliar_notice(("a", "b", "c"))
