@@ -91,10 +91,13 @@ def query_terms(index: Index, query: str) -> Terms:
     raw = [w for w in _WORD.findall(_SCAFFOLD.sub(" ", query)) if w.lower() not in stop]
     found: dict[str, bool] = {}
     words: dict[str, str] = {}
+    capitalised: dict[str, bool] = {}
     for n, (word, stems) in enumerate(zip(raw, tokenize(raw) if raw else [], strict=True)):
+        opens = n == 0 and query.lstrip().startswith(word)
         for stem in stems:
             found[stem] = found.get(stem, False) or (n > 0 and word[:1].isupper())
             words.setdefault(stem, word)
+            capitalised[stem] = capitalised.get(stem, False) or (word[:1].isupper() and not opens)
     tokens = tuple(found)
     scale = index.passages.unseen_idf
     return Terms(
@@ -104,6 +107,7 @@ def query_terms(index: Index, query: str) -> Terms:
         passage_rows=tuple(index.passages.rows_with(t) for t in tokens),
         named=np.array(list(found.values()), dtype=bool),
         words=tuple(words.values()),
+        capitalised=np.array(list(capitalised.values()), dtype=bool),
     )
 
 
@@ -111,14 +115,15 @@ def unfamiliar_words(terms: Terms, unknown: np.ndarray) -> tuple[str, ...]:
     """The question's words that no document uses and no English word stems to ("celiac",
     "Marfan"; chatbot/english.py): the name of something the documents do not cover. Not a word
     one edit from an English word ("tinintus"), which may be a typo of a word the documents do not
-    need to use, unless it is capitalised past the question's first word, as a name is ("Marfan",
-    though "Marian" is English); and only stems of UNFAMILIAR_LETTERS letters or more, letters
-    only: shorter ones are often acronyms the documents spell out ("SNP") or bits of Latin ("vis")."""
-    named = terms.named if terms.named is not None else np.zeros(len(terms.tokens), dtype=bool)
+    need to use, unless it is capitalised where it does not open the question, as a name is
+    ("What is Marfan syndrome?", though "Marian" is English); and only stems of UNFAMILIAR_LETTERS
+    letters or more, letters only: shorter ones are often acronyms the documents spell out ("SNP")
+    or bits of Latin ("vis")."""
+    names = terms.capitalised if terms.capitalised is not None else np.zeros(len(terms.tokens), dtype=bool)
     return tuple(
         dict.fromkeys(
             word
-            for stem, word, is_name, never_used in zip(terms.tokens, terms.words, named, unknown, strict=True)
+            for stem, word, is_name, never_used in zip(terms.tokens, terms.words, names, unknown, strict=True)
             if never_used and len(stem) >= UNFAMILIAR_LETTERS and stem.isalpha() and not is_english_stem(stem)
             and (is_name or not near_english(_POSSESSIVE.sub("", word.lower())))
         )

@@ -96,6 +96,7 @@ class Terms:
     passage_rows: tuple[np.ndarray, ...]
     named: np.ndarray | None = None  # [terms] from a capitalised word past the question's first
     words: tuple[str, ...] = ()  # [terms] the question's word each came from, as typed
+    capitalised: np.ndarray | None = None  # [terms] from a capitalised word that does not open the question
 
     @property
     def weight(self) -> float:

@@ -80,6 +80,7 @@ def corpus_fingerprint(documents: list[Document], settings: IndexSettings, model
         "query_model_export": EXPORT_VERSION,  # a new export format rebuilds, so old versions get the new query model
         "segmentation": SEGMENTATION_VERSION,  # so do new segmenting rules
         "heading_text": HEADING_TEXT_VERSION,  # and a new way of embedding headings
+        "tokenizer": TOKENIZER,  # and another way of cutting words (BM25, term lookups)
     }
 
 

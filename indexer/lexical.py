@@ -1,14 +1,15 @@
-"""The lexical side: one tokenizer (bm25s, English stop words, Snowball stemmer) shared by the
-BM25 index and every query, so both always cut words the same way."""
+"""The lexical side: one tokenizer (bm25s, English stop words, Snowball stemmer, accents folded)
+shared by the BM25 index and every query, so both always cut words the same way."""
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75, "method": "lucene"}
-TOKENIZER = {"stopwords": "en", "stemmer": "english"}
+TOKENIZER = {"stopwords": "en", "stemmer": "english", "accents": "folded"}
 
 
 @lru_cache(maxsize=1)
@@ -29,10 +30,19 @@ def _stemmer():
     return Stemmer.Stemmer(TOKENIZER["stemmer"])
 
 
+def fold_accents(text: str) -> str:
+    """`text` without accents, as visitors often type names: "Hervé" -> "Herve", "wüstite" ->
+    "wustite", "Ménière" -> "Meniere" (compatibility decomposition, combining marks dropped)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def tokenize(texts: list[str]) -> list[list[str]]:
-    """Stemmed content tokens of each text, e.g. ["Flare ups lasted"] -> [["flare", "up", "last"]]."""
+    """Stemmed content tokens of each text, e.g. ["Flare ups lasted"] -> [["flare", "up", "last"]];
+    accents are folded, so "Ménière" and "Meniere" are one token."""
     return _bm25s().tokenize(
-        texts,
+        [fold_accents(text) for text in texts],
         stopwords=TOKENIZER["stopwords"],
         stemmer=_stemmer(),
         return_ids=False,

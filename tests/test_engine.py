@@ -358,9 +358,31 @@ RLS_PAGE = (
 )
 
 
-def test_a_definition_question_about_an_abbreviation_is_searched_with_its_long_form(tmp_path, embedder):
-    bot = bot_over_pages(tmp_path, embedder, {"rls.txt": RLS_PAGE, "gout.txt": TABLE_PAGE})
-    answer = bot.ask("what is RLS")
+MENIERE_PAGE = (
+    "Ménière's disease\n\n"
+    "Ménière's disease is a disorder of the inner ear that causes spells of vertigo, ringing in the ear "
+    "and hearing loss. It usually affects one ear.\n\n"
+    "The cause of Ménière's disease is not known, but it may be linked to fluid building up in the inner ear.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def pages_bot(tmp_path_factory, embedder):
+    """A chatbot over three small pages: restless legs (RLS), Ménière's disease, gout."""
+    pages = {"rls.txt": RLS_PAGE, "meniere.txt": MENIERE_PAGE, "gout.txt": TABLE_PAGE}
+    return bot_over_pages(tmp_path_factory.mktemp("pages"), embedder, pages)
+
+
+def test_a_definition_question_about_an_abbreviation_is_searched_with_its_long_form(pages_bot):
+    answer = pages_bot.ask("what is RLS")
     assert answer.status.value == "answered" and answer.query == "what is restless legs syndrome"
     assert answer.quotes[0].text.startswith("Restless legs syndrome is a condition"), answer.quotes[0].text
-    assert bot.ask("what causes RLS").query == "what causes RLS"  # only a question asking what it is
+    assert pages_bot.ask("what causes RLS").query == "what causes RLS"  # only a question asking what it is
+
+
+def test_a_name_typed_without_its_accents_is_the_documents_name(pages_bot):
+    answer = pages_bot.ask("What causes Meniere's disease?")
+    assert answer.status.value == "answered" and answer.query == "What causes Meniere's disease?"
+    assert "fluid building up" in answer.quotes[0].text, answer.quotes[0].text
+    # A name no page uses is refused as such, though it opens the question's subject.
+    assert pages_bot.ask("What is Marfan syndrome?").notice == unfamiliar_notice(("Marfan",))

@@ -202,7 +202,7 @@ def test_unfamiliar_words_are_those_no_document_uses_and_no_english_word_stems_t
     stems = ("fasciit", "diseas", "opioid", "snp", "p53", "marfan", "tinintus", "cost")
     words = ("fasciitis", "disease", "opioids", "SNP", "p53", "Marfan", "tinintus", "cost")
     named = np.array([False, False, False, True, False, True, False, False])
-    terms = Terms(stems, np.full(len(stems), 0.5), (), (), named=named, words=words)
+    terms = Terms(stems, np.full(len(stems), 0.5), (), (), words=words, capitalised=named)
     never_used = np.array([True, False, True, True, True, True, True, True])
     # "disease" is used; "opioids" and "cost" are English; "SNP" is short (an acronym the documents
     # may spell out); "p53" is not letters only; "tinintus" may be a typo of "tinnitus", but
