@@ -30,7 +30,7 @@ import numpy as np
 
 from .aliases import with_names
 from .errors import CorruptIndexError, FormatVersionError, ModelMismatchError
-from .lexical import load_bm25, save_bm25
+from .lexical import TOKENIZER, load_bm25, save_bm25
 from .records import Article, Chunk, Location, Section, Sentence
 from .search import SearchLevel
 from .sentence_table import SentenceTable
@@ -303,13 +303,24 @@ def check_model(folder: Path, manifest: dict, fingerprint: str | None, name: str
         )
 
 
+def check_tokenizer(folder: Path, manifest: dict) -> None:
+    """Questions are cut into words as the index's texts were, or their words would not meet."""
+    built = (manifest.get("bm25") or {}).get("tokenizer")
+    if built != TOKENIZER:
+        raise FormatVersionError(
+            f"the index in {folder} cut its texts into words another way ({built}) than questions are "
+            f"cut now ({TOKENIZER}); {REBUILD_HINT}"
+        )
+
+
 def read_version(folder: Path, model_fingerprint: str | None = None, model_name: str | None = None) -> Index:
-    """Open one version folder after verifying format, checksums and model."""
+    """Open one version folder after verifying format, tokenizer, checksums and model."""
     import faiss
 
     from .query_encoder import query_model_spec
 
     manifest = read_manifest(folder)
+    check_tokenizer(folder, manifest)
     check_model(folder, manifest, model_fingerprint, model_name)
     query_model_spec(manifest)  # present and readable: questions cannot be embedded without it
     verify_checksums(folder, manifest)

@@ -147,6 +147,17 @@ def test_newer_format_is_refused(workspace):
         load_index(index)
 
 
+def test_an_index_whose_words_were_cut_another_way_is_refused(workspace):
+    corpus, index = workspace
+    build(corpus, index)
+    manifest_path = publishing.current_version(index) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["bm25"]["tokenizer"] = {"stopwords": "en", "stemmer": "english"}  # before accents were folded
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(FormatVersionError, match="another way.*python -m indexer --rebuild"):
+        load_index(index)
+
+
 def test_model_mismatch_is_refused(workspace, tmp_path):
     corpus, index = workspace
     build(corpus, index)
