@@ -60,8 +60,8 @@ def is_english(word: str) -> bool:
 
 
 def is_english_stem(stem: str) -> bool:
-    """Whether `stem` (as `indexer.tokenize` stems) is the stem of a word on the list: "opioid" is,
-    for "opioid", so "opioids" is English too, though the list holds only the singular."""
+    """Whether `stem` (as `indexer.tokenize` stems) is the stem of a word on the list: "opioid" is
+    the stem of "opioid", so "opioids" counts as English though the list holds only the singular."""
     return _holds(_stem_hashes(), stem)
 
 

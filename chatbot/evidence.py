@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -53,7 +54,7 @@ class Evidence:
     unknown: np.ndarray  # [terms]: used nowhere in the corpus
     article_focus: np.ndarray  # [windows, terms]: share of the window's article's passages holding the term
 
-    @property
+    @cached_property
     def unfamiliar(self) -> tuple[str, ...]:
         """Question words that say the documents do not cover it (`unfamiliar_words`)."""
         return unfamiliar_words(self.terms, self.unknown)
