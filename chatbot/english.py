@@ -34,13 +34,10 @@ def _sorted_hashes(words: list[str]) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def _word_hashes() -> np.ndarray:
-    return _sorted_hashes(_words())
-
-
-@lru_cache(maxsize=1)
-def _stem_hashes() -> np.ndarray:
-    return _sorted_hashes(stem_words(_words()))
+def _hashes() -> tuple[np.ndarray, np.ndarray]:
+    """(the words' hashes, their stems' hashes), from one reading of the list."""
+    words = _words()
+    return _sorted_hashes(words), _sorted_hashes(stem_words(words))
 
 
 def _holds(hashes: np.ndarray, text: str) -> bool:
@@ -50,19 +47,18 @@ def _holds(hashes: np.ndarray, text: str) -> bool:
 
 def load() -> None:
     """Read the list now (about 0.2 s), not at the first question."""
-    _word_hashes()
-    _stem_hashes()
+    _hashes()
 
 
 def is_english(word: str) -> bool:
     """Whether `word` (lower case) is on the list."""
-    return _holds(_word_hashes(), word)
+    return _holds(_hashes()[0], word)
 
 
 def is_english_stem(stem: str) -> bool:
     """Whether `stem` (as `indexer.tokenize` stems) is the stem of a word on the list: "opioid" is
     the stem of "opioid", so "opioids" counts as English though the list holds only the singular."""
-    return _holds(_stem_hashes(), stem)
+    return _holds(_hashes()[1], stem)
 
 
 def near_english(word: str) -> bool:
@@ -75,6 +71,6 @@ def near_english(word: str) -> bool:
     edits |= {a + c + b for a, b in splits for c in string.ascii_lowercase}
     edits.discard(word)
     candidates = np.fromiter((hash(edit) for edit in edits), dtype=np.int64, count=len(edits))
-    hashes = _word_hashes()
+    hashes = _hashes()[0]
     at = np.minimum(np.searchsorted(hashes, candidates), len(hashes) - 1)
     return bool((hashes[at] == candidates).any())

@@ -94,7 +94,9 @@ class Terms:
     idf: np.ndarray
     sentence_rows: tuple[np.ndarray, ...]
     passage_rows: tuple[np.ndarray, ...]
-    named: np.ndarray | None = None  # [terms] from a capitalised word past the question's first
+    # [terms] from a capitalised word past the question's first content word (what the abstention
+    # classifier was trained on: "What is Marfan syndrome?" has none; see `capitalised`)
+    named: np.ndarray | None = None
     words: tuple[str, ...] = ()  # [terms] the question's word each came from, as typed
     capitalised: np.ndarray | None = None  # [terms] from a capitalised word that does not open the question
 
