@@ -46,6 +46,13 @@ BRIDGING = {
     "test", "tests", "injection", "injections", "dose", "doses", "pain", "patients", "doctor", "doctors",
     "device", "invention", "method", "technique", "process", "operation", "surgery", "machine", "problem", "problems", "issue", "cause", "causes", "idea", "approach", "option", "options", "body",
 }
+# Nouns that, after "this" or "these", stand for the conversation's subject itself: "this condition"
+# is the condition the conversation is about, and is searched as its name.
+STAND_INS = {
+    "condition", "conditions", "disease", "diseases", "disorder", "disorders", "illness", "illnesses",
+    "syndrome", "drug", "drugs", "medicine", "medicines", "medication", "medications", "treatment",
+    "treatments", "therapy", "therapies", "procedure", "procedures",
+}
 DEFINITE = {"the", "this", "that", "these", "those"}
 POSSESSIVES = {"its", "their", "his", "her"}
 PLURAL_POINTERS = {"they", "them", "their", "theirs", "these", "those"}
@@ -164,10 +171,8 @@ def _replace_anaphor(question: str, subject: str) -> str:
     m = tokens[i]
     low = m.group().lower()
     end = m.end()
-    if low in DEMONSTRATIVES and i + 1 < len(tokens) and low != "that":
-        nxt = tokens[i + 1].group().lower()
-        if nxt not in QUESTION_WORDS:  # "this condition" -> the subject, in place of both words
-            end = tokens[i + 1].end()
+    if low in DEMONSTRATIVES and i + 1 < len(tokens) and _stands_for(tokens[i + 1].group(), subject):
+        end = tokens[i + 1].end()  # "this condition" -> the subject, in place of both words
     replacement = subject + "'s" if low in POSSESSIVES else subject
     if low in ("there", "one"):  # "stay there?" -> "stay there (subject)?"
         return question[:end] + f" ({subject})" + question[end:]
@@ -182,6 +187,10 @@ def step(question: str, previous: Turn | None) -> Turn:
         return Turn(question, own_subject, things)
     tokens = words(question)
     anaphor = _anaphor(tokens, question)
+    noun = _demonstrative_noun(tokens, anaphor, previous.subject)
+    if noun is not None:
+        # "Can these symptoms be treated?": a thing of the subject's, not the subject itself.
+        return Turn(_resolve_definite(question, noun, previous.subject), previous.subject, previous.things)
     if anaphor is not None:
         pointer = tokens[anaphor].lower().replace("’", "'")
         # "How should I treat them?" after "Does donating blood leave bruises?": the plural thing.
@@ -190,9 +199,10 @@ def step(question: str, previous: Turn | None) -> Turn:
         # aspect the previous question asked about, with its subject.
         aspect = aspect_of(previous.query, previous.subject) if pointer in PLURAL_POINTERS else ""
         meant = aspect or (plural[-1] if plural else previous.subject)
-        # "Is an epidural one of them?" names its own subject for what follows; "How long do its
-        # flare ups last?" (a possessive) is still about the previous one.
-        own = "" if pointer in POSSESSIVES else _subject_besides(question, anaphor)
+        # "Is an epidural one of them?" names its own subject for what follows, before the
+        # pointing word; "Is it contagious?" names none (what follows the pointer says something
+        # of it), and "How long do its flare ups last?" (a possessive) is still about the previous one.
+        own = "" if pointer in POSSESSIVES else _subject_before(question, anaphor)
         return Turn(_replace_anaphor(question, meant), own or meant, (own,) if own else (meant,))
     definite = _definite_reference(tokens, previous.subject)
     if definite is not None and not _names_something_else(tokens, definite):
@@ -207,10 +217,30 @@ def step(question: str, previous: Turn | None) -> Turn:
     return Turn(f"{question.rstrip(' ?')} ({previous.subject})?", previous.subject, previous.things)
 
 
-def _subject_besides(question: str, anaphor: int) -> str:
-    """The question's own subject, leaving the pointing word out."""
-    matches = list(_WORD.finditer(question))
-    return subject_of(question[: matches[anaphor].start()] + question[matches[anaphor].end() :])
+def _subject_before(question: str, anaphor: int) -> str:
+    """The question's own subject, named before the pointing word."""
+    return subject_of(question[: list(_WORD.finditer(question))[anaphor].start()])
+
+
+def _stands_for(word: str, subject: str) -> bool:
+    """After "this" or "these", `word` names the subject itself ("this condition", "this
+    infusion" when the subject is "IV ketamine infusion")."""
+    low = word.lower()
+    return low in STAND_INS or low in {w.lower() for w in words(subject)}
+
+
+def _demonstrative_noun(tokens: list[str], anaphor: int | None, subject: str) -> int | None:
+    """Index of the noun after "this" or "these" when it names a thing of the subject's rather than
+    the subject ("these symptoms", "this pain", "these bumps"), else None: "Is this dangerous?"
+    points at the subject with "this" alone."""
+    if anaphor is None or anaphor + 1 >= len(tokens) or tokens[anaphor].lower() not in DEMONSTRATIVES:
+        return None
+    noun = tokens[anaphor + 1]
+    low = noun.lower()
+    if low in QUESTION_WORDS or _stands_for(noun, subject):
+        return None
+    plural = tokens[anaphor].lower() in PLURAL_POINTERS and low.endswith("s") and len(low) > 3
+    return anaphor + 1 if low in BRIDGING or plural else None
 
 
 def _names_something_else(tokens: list[str], noun: int) -> bool:

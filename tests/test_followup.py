@@ -20,6 +20,19 @@ CASES = [
     (["What is a nerve block?"], "How long does the procedure take?", "How long does the procedure (nerve block) take?"),
     (["What is tactile allodynia?"], "What does the name literally mean?", "What does the name (tactile allodynia) literally mean?"),
     (["What happens during an IV ketamine infusion?"], "Does the infusion hurt?", "Does IV ketamine infusion hurt?"),
+    # "this" with a noun naming the subject itself stands for the subject; with a noun of the
+    # subject's own ("these symptoms", "this pain") it is a definite reference; with no noun after
+    # it, "this" alone is the pronoun, and every other word stays
+    (["What is dermatographism?"], "How is this condition treated?", "How is dermatographism treated?"),
+    (["What happens during an IV ketamine infusion?"], "Does this infusion hurt?", "Does IV ketamine infusion hurt?"),
+    (["What is fibromyalgia?"], "Can these symptoms be treated?", "Can these symptoms (fibromyalgia) be treated?"),
+    (["What is dermatographism?"], "Are these bumps itchy?", "Are these bumps (dermatographism) itchy?"),
+    (["What is dermatographism?"], "Is this dangerous?", "Is dermatographism dangerous?"),
+    (["What is fibromyalgia?"], "Does this happen to men?", "Does fibromyalgia happen to men?"),
+    (["What is fibromyalgia?"], "What causes this?", "What causes fibromyalgia?"),
+    # a pronoun question hands on the subject it names before the pronoun, not what it says of it
+    (["What is rosacea?", "Is it contagious?"], "How is it treated?", "How is rosacea treated?"),
+    (["What is rosacea?", "Is it an allergy?"], "How is it treated?", "How is rosacea treated?"),
     # a plural pointer takes the plural thing the previous question named
     (["Does donating blood leave bruises?"], "How should I treat them?", "How should I treat bruises?"),
     # ... or the plural aspect the previous question asked about
