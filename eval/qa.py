@@ -244,7 +244,10 @@ def run_qa(
     records, sentences = [], 0
     for name, indexed, asked in corpora:
         folder, _ = build_family_index(indexed, name, index_settings(), embedder, corpus_label=str(qa.corpus))
-        indexed_sentences, records_of = _asked(folder, encoder, asked, settings, lambda n: say(f"{qa.name}: {n} of {len(items)} asked"))
+        done = len(records)  # the progress line counts over the whole run, not per document
+        indexed_sentences, records_of = _asked(
+            folder, encoder, asked, settings, done, lambda n: say(f"{qa.name}: {n} of {len(items)} asked")
+        )
         records += records_of
         sentences += indexed_sentences
     return QAResult(
@@ -260,16 +263,17 @@ def run_qa(
     )
 
 
-def _asked(folder: Path, encoder, items: list[QAItem], settings, progress) -> tuple[int, list[QARecord]]:
+def _asked(folder: Path, encoder, items: list[QAItem], settings, done: int, progress) -> tuple[int, list[QARecord]]:
     """(the index's sentences, each item's record): `items` asked of the index in `folder`
-    through `Chatbot.ask`, with the baselines ranked on the same sentences."""
+    through `Chatbot.ask`, with the baselines ranked on the same sentences; `progress` is told
+    the count every 500 questions, counting on from `done` asked before."""
     from chatbot import Chatbot
     from indexer import load_index
 
     index = load_index(folder)
     bot = Chatbot(index, encoder, settings)
     records = []
-    for n, item in enumerate(items, 1):
+    for n, item in enumerate(items, done + 1):
         answer = bot.ask(item.question, history=list(item.history))
         top = answer.quotes[0] if answer.quotes else None
         ranks = {}
