@@ -74,6 +74,9 @@ class Turn:
     query: str  # the question as searched
     subject: str  # the words naming what it is about ("" when none)
     things: tuple[str, ...] = ()  # every run of naming words, the subject first (for "them")
+    # what a question pointing back named of its own, before the pointer ("epidural" in "Is an
+    # epidural one of them?"): what a following "one" means
+    named: str = ""
 
 
 def words(text: str) -> list[str]:
@@ -198,12 +201,15 @@ def step(question: str, previous: Turn | None) -> Turn:
         # "Who should I ask about them?" after "What are the side effects of ketamine?": the
         # aspect the previous question asked about, with its subject.
         aspect = aspect_of(previous.query, previous.subject) if pointer in PLURAL_POINTERS else ""
-        meant = aspect or (plural[-1] if plural else previous.subject)
-        # "Is an epidural one of them?" names its own subject for what follows, before the
-        # pointing word; "Is it contagious?" names none (what follows the pointer says something
-        # of it), and "How long do its flare ups last?" (a possessive) is still about the previous one.
+        # "Do women feel labor pain with one?" after "Is an epidural one of them?": the thing named there.
+        one = previous.named if pointer == "one" else ""
+        meant = one or aspect or (plural[-1] if plural else previous.subject)
+        # What the pronoun points at stays the conversation's subject: "Which antibiotic is used
+        # for it?" is still about rosacea. What the question names of its own before the pointer
+        # ("Is an epidural one of them?") is kept for a following "one" and for "them"; what
+        # follows the pointer says something of it ("Is it contagious?").
         own = "" if pointer in POSSESSIVES else _subject_before(question, anaphor)
-        return Turn(_replace_anaphor(question, meant), own or meant, (own,) if own else (meant,))
+        return Turn(_replace_anaphor(question, meant), meant, tuple(t for t in (meant, own) if t), own)
     definite = _definite_reference(tokens, previous.subject)
     if definite is not None and not _names_something_else(tokens, definite):
         return Turn(_resolve_definite(question, definite, previous.subject), previous.subject, previous.things)

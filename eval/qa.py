@@ -32,6 +32,7 @@ from indexer.storage import replace_file
 
 from .cached_encoder import CachedEncoder
 from .errors import EvalError
+from .follow_ups import follow_up_chains, subject_name
 from .indexes import build_family_index, index_settings
 from .qa_data import QAItem, QASet
 from .typos import misspelt
@@ -73,6 +74,7 @@ class QAResult:
     seconds: float
     misspelt: bool = False  # every question asked with a typo (eval/typos.py)
     each_document: bool = False  # every document indexed alone and asked its own questions
+    follow_ups: bool = False  # answerable questions asked as the third turn of a conversation (eval/follow_ups.py)
 
     @property
     def metrics(self) -> dict[str, dict[str, float]]:
@@ -84,6 +86,7 @@ class QAResult:
             "split": self.split,
             "misspelt": self.misspelt,
             "each_document": self.each_document,
+            "follow_ups": self.follow_ups,
             "documents": self.documents,
             "sentences": self.sentences,
             "questions": counts(self.records),
@@ -202,12 +205,15 @@ def run_qa(
     misspell: bool = False,
     settings=None,
     each_document: bool = False,
+    follow_ups: bool = False,
     progress=None,
 ) -> QAResult:
     """Index the set's documents (those of `split` only, when given), ask its questions (of that
     split) and the absent-subject probes, each with a typo when `misspell` (eval/typos.py), and
     score the chatbot and the baselines. With `each_document`, every document is indexed alone
-    and asked its own questions, as a corpus of one document (no absent-subject probes)."""
+    and asked its own questions, as a corpus of one document (no absent-subject probes). With
+    `follow_ups`, the answerable questions that name their document's subject are asked as
+    follow-ups with that subject a pronoun (eval/follow_ups.py; no other questions)."""
     from chatbot.settings import AnswerSettings
     from indexer.reading import read_corpus
 
@@ -221,7 +227,13 @@ def run_qa(
     items = [i for i in qa.items if split is None or i.split == split]
     if limit is not None:
         items = random.Random(5).sample(items, min(limit, len(items)))
-    if each_document:
+    if follow_ups:
+        if absent_from is not None or each_document:
+            raise EvalError("--follow-ups asks the set's own answerable questions as follow-ups: leave out --absent-from and --each-document")
+        items = follow_up_chains(items, {Path(d.file).name: _subject(d) for d in documents})
+        if not items:
+            raise EvalError(f"--follow-ups needs documents with two or more questions naming their subject; {qa.name} has none")
+    elif each_document:
         if absent_from is not None:
             raise EvalError("--each-document asks each document its own questions only: leave out --absent-from")
         if not any(i.article for i in items):
@@ -260,7 +272,16 @@ def run_qa(
         seconds=time.perf_counter() - started,
         misspelt=misspell,
         each_document=each_document,
+        follow_ups=follow_ups,
     )
+
+
+def _subject(document) -> str:
+    """What a document is about, from the title the indexer reads (eval/follow_ups.py)."""
+    from indexer.segmenting import segment
+
+    articles = segment(document)
+    return subject_name(articles[0].title if articles else "", document.file)
 
 
 def _asked(folder: Path, encoder, items: list[QAItem], settings, done: int, progress) -> tuple[int, list[QARecord]]:
@@ -394,6 +415,11 @@ def report(result: QAResult, info: dict) -> tuple[dict, str, dict]:
         typed += "\nThe chatbot's spelling correction is **off** (`--no-spelling`)."
     if result.each_document:
         typed += "\nEvery document is indexed **alone** and asked its own questions (`--each-document`), as a corpus of one document."
+    if result.follow_ups:
+        typed += (
+            "\nEvery answerable question that names its document's subject is asked **as a follow-up** (`--follow-ups`, "
+            "eval/follow_ups.py): the subject as \"it\", after \"What is <subject>?\" and another such question of the document."
+        )
     markdown = f"""# Quote QA: {result.name}{split}{" (typos)" if result.misspelt else ""}
 
 Command: `{info['command']}` ({info['created']}).
@@ -438,4 +464,5 @@ uncertainty of this estimate: what the same system would score on other question
 def report_name(result: QAResult) -> str:
     name = f"qa-{result.name.lower()}" + (f"-{result.split}" if result.split else "")
     name += "-each-document" if result.each_document else ""
+    name += "-follow-ups" if result.follow_ups else ""
     return name + ("-misspelt" if result.misspelt else "") + ("" if result.settings.get("correct_spelling", True) else "-no-spelling")

@@ -100,6 +100,28 @@ def test_qa_each_document_asks_every_document_alone_its_own_questions(qa_dir, tm
     assert "--absent-from" in capsys.readouterr().err
 
 
+def test_qa_follow_ups_asks_questions_naming_their_subject_two_turns_into_a_conversation(qa_dir, tmp_path, capsys):
+    questions = qa_dir / "questions.jsonl"
+    body = (qa_dir / "corpus" / "d2.txt").read_text()
+    extra = []
+    for n, (question, answer) in enumerate([("How long does blood donation take?", "Donating blood takes about ten minutes"),
+                                            ("Where do you rest after blood donation?", "Afterwards you rest in an observation area")]):
+        start = body.index(answer)
+        extra.append({"id": f"b{n}", "question": question, "file": "d2.txt", "answers": [answer], "kind": "answerable",
+                      "spans": [[start, start + len(answer)]]})
+    questions.write_text(questions.read_text() + "\n" + "\n".join(json.dumps(q) for q in extra))
+    records = tmp_path / "records.jsonl"
+    assert main(["qa", str(qa_dir), "--follow-ups", "--json", "--reports", str(tmp_path), "--records", str(records)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["follow_ups"] and data["questions"] == {"answerable": 3}  # d2's own question names it too
+    asked = [json.loads(line) for line in records.read_text().splitlines()]
+    assert [(r["id"], r["question"]) for r in asked] == [("d2~follow-up", "What about it?"), ("b0~follow-up", "How long does it take?"),
+                                                         ("b1~follow-up", "Where do you rest after it?")]
+    assert all("Blood donation" in r["query"] for r in asked)  # searched with the conversation's subject
+    assert (tmp_path / "qa-pages-follow-ups.md").exists()
+    assert main(["qa", str(qa_dir), "--follow-ups", "--absent-from", "gold", "--reports", str(tmp_path)]) == 2
+
+
 def test_a_missing_beir_file_is_an_error_naming_it(tmp_path, capsys):
     assert main(["beir", str(tmp_path), "--reports", str(tmp_path)]) == 2
     assert "corpus.jsonl is missing" in capsys.readouterr().err

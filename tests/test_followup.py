@@ -33,6 +33,9 @@ CASES = [
     # a pronoun question hands on the subject it names before the pronoun, not what it says of it
     (["What is rosacea?", "Is it contagious?"], "How is it treated?", "How is rosacea treated?"),
     (["What is rosacea?", "Is it an allergy?"], "How is it treated?", "How is rosacea treated?"),
+    # ... and what a pronoun points at stays the subject, whatever else the question names
+    (["What is rosacea?", "Which oral antibiotic is used for it?"], "How do doctors figure out if I have it?",
+     "How do doctors figure out if I have rosacea?"),
     # a plural pointer takes the plural thing the previous question named
     (["Does donating blood leave bruises?"], "How should I treat them?", "How should I treat bruises?"),
     # ... or the plural aspect the previous question asked about
