@@ -35,11 +35,12 @@ def subject_name(title: str, file: str) -> str:
 
 
 def _naming(subject: str) -> re.Pattern:
-    return re.compile(rf"\b{re.escape(subject)}(['’]s)?(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?:\bthe )?\b{re.escape(subject)}(['’]s?)?(?!\w)", re.IGNORECASE)
 
 
 def with_pronoun(question: str, subject: str) -> str:
-    """`question` with its first mention of `subject` as "it" ("its" for a possessive)."""
+    """`question` with its first mention of `subject` as "it" ("its" for a possessive), an article
+    before it included ("When were the Normans in Normandy?" -> "When were it in Normandy?")."""
     return _naming(subject).sub(lambda m: "its" if m.group(1) else "it", question, count=1)
 
 

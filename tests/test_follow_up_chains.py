@@ -23,6 +23,8 @@ def test_the_first_mention_becomes_a_pronoun_keeping_a_possessive():
     assert with_pronoun("Who typically gets Rosacea?", "rosacea") == "Who typically gets it?"
     assert with_pronoun("What is rosacea's main symptom?", "rosacea") == "What is its main symptom?"
     assert with_pronoun("Is rosaceae a word?", "rosacea") == "Is rosaceae a word?"  # whole words only
+    assert with_pronoun("When were the Normans in Normandy?", "Normans") == "When were it in Normandy?"
+    assert with_pronoun("Who was the Normans' main enemy?", "Normans") == "Who was its main enemy?"
 
 
 def _item(id, question, article, kind="answerable", history=()):
