@@ -9,6 +9,7 @@ history: unrelated words from old turns would pull retrieval away.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
@@ -67,6 +68,9 @@ EXPLETIVE_IT = re.compile(rf"\b(?:it'?s|it is|it was|is it|was it) (?:\w+ )?{_AD
 # Words that point back only when they end the question: "stay there?", "with one?", "about that?"
 TRAILING_ANAPHORS = {"there", "one", "that"}
 MAX_SUBJECT_WORDS = 6
+# How strongly a run of naming words names what some document is about (0 when not at all);
+# chatbot.evidence.topic_strength measures it on the index. Without one, the first run is the subject.
+Salience = Callable[[str], float]
 
 
 @dataclass(frozen=True)
@@ -103,11 +107,21 @@ def named_runs(text: str) -> list[str]:
     return [text[_span(text, tokens, run[0], run[-1])] for run in runs if len(run) <= MAX_SUBJECT_WORDS]
 
 
-def subject_of(text: str) -> str:
-    """The words naming what a question is about, its first run of naming words: "What are the
-    side effects of ketamine therapy?" -> "ketamine therapy"."""
-    runs = named_runs(text)
-    return runs[0] if runs else ""
+def subject_of(text: str, salience: Salience | None = None) -> str:
+    """The words naming what a question is about: of its runs of naming words, the one that most
+    strongly names what a document is about, the first on a tie ("Who typically gets rosacea?" ->
+    "rosacea", where "typically" is no document's subject); without `salience`, the first run:
+    "What are the side effects of ketamine therapy?" -> "ketamine therapy"."""
+    return _most_salient(named_runs(text), salience)
+
+
+def _most_salient(runs: list[str], salience: Salience | None) -> str:
+    if not runs:
+        return ""
+    if salience is None or len(runs) == 1:
+        return runs[0]
+    scores = [salience(run) for run in runs]
+    return runs[scores.index(max(scores))]
 
 
 def aspect_of(question: str, subject: str) -> str:
@@ -182,10 +196,10 @@ def _replace_anaphor(question: str, subject: str) -> str:
     return question[: m.start()] + replacement + question[end:]
 
 
-def step(question: str, previous: Turn | None) -> Turn:
+def step(question: str, previous: Turn | None, salience: Salience | None = None) -> Turn:
     """The turn a question makes, given the turn before it."""
     things = tuple(named_runs(question))
-    own_subject = things[0] if things else ""
+    own_subject = _most_salient(list(things), salience)
     if previous is None or not previous.subject:
         return Turn(question, own_subject, things)
     tokens = words(question)
@@ -208,7 +222,7 @@ def step(question: str, previous: Turn | None) -> Turn:
         # for it?" is still about rosacea. What the question names of its own before the pointer
         # ("Is an epidural one of them?") is kept for a following "one" and for "them"; what
         # follows the pointer says something of it ("Is it contagious?").
-        own = "" if pointer in POSSESSIVES else _subject_before(question, anaphor)
+        own = "" if pointer in POSSESSIVES else _subject_before(question, anaphor, salience)
         return Turn(_replace_anaphor(question, meant), meant, tuple(t for t in (meant, own) if t), own)
     definite = _definite_reference(tokens, previous.subject)
     if definite is not None and not _names_something_else(tokens, definite):
@@ -223,9 +237,9 @@ def step(question: str, previous: Turn | None) -> Turn:
     return Turn(f"{question.rstrip(' ?')} ({previous.subject})?", previous.subject, previous.things)
 
 
-def _subject_before(question: str, anaphor: int) -> str:
+def _subject_before(question: str, anaphor: int, salience: Salience | None) -> str:
     """The question's own subject, named before the pointing word."""
-    return subject_of(question[: list(_WORD.finditer(question))[anaphor].start()])
+    return subject_of(question[: list(_WORD.finditer(question))[anaphor].start()], salience)
 
 
 def _stands_for(word: str, subject: str) -> bool:
@@ -273,13 +287,14 @@ def _resolve_definite(question: str, noun: int, subject: str) -> str:
     return question[:end] + f" ({subject})" + question[end:]
 
 
-def resolve(question: str, history: list[str], max_turns: int = 6) -> str:
-    """The query to search for `question`, given the previous questions (oldest first).
+def resolve(question: str, history: list[str], max_turns: int = 6, salience: Salience | None = None) -> str:
+    """The query to search for `question`, given the previous questions (oldest first); each
+    question's subject is chosen by `salience` when given (see `subject_of`).
 
     >>> resolve("How long do its flare ups last?", ["What is dermatographism?"])
     "How long do dermatographism's flare ups last?"
     """
     turn: Turn | None = None
     for previous in history[-max_turns:]:
-        turn = step(previous, turn)
-    return step(question, turn).query
+        turn = step(previous, turn, salience)
+    return step(question, turn, salience).query

@@ -91,7 +91,7 @@ def parser() -> argparse.ArgumentParser:
     qa.add_argument("--no-spelling", action="store_true", help="turn the chatbot's spelling correction off (to measure what it does)")
     qa.add_argument("--each-document", action="store_true", help="index every document alone and ask it its own questions: how the chatbot does on a corpus of one document")
     qa.add_argument("--follow-ups", action="store_true", help="ask every answerable question that names its document's subject as a follow-up, "
-                    "the subject as \"it\", two turns into a conversation about it (eval/follow_ups.py)")
+                    "the subject as \"it\", after two other questions about it (eval/follow_ups.py)")
     qa.add_argument("--records", type=Path, default=None, metavar="FILE",
                     help="also write every question's outcome (status, rank, top quote, probability) as JSON lines, to compare runs question by question")
     qa.add_argument("--reports", type=Path, default=argparse.SUPPRESS, help="folder for the reports (default: eval/reports)")

@@ -1,17 +1,18 @@
-"""Conversations for `python -m eval qa --follow-ups`: the set's answerable questions asked as the
-third turn of a conversation about their document's subject, with the subject a pronoun.
+"""Conversations for `python -m eval qa --follow-ups`: the set's answerable questions asked as a
+visitor asks them once the conversation has named what it is about, the subject a pronoun.
 
-A question naming its document's subject ("Who typically gets rosacea?") becomes "Who typically
-gets it?", asked after "What is rosacea?" and another question of the same document asked the same
-way ("What is the bulbous swollen nose caused by it called?"): what a visitor types once the
-conversation has named what it is about. Its gold answers do not change, so the report scores how
-well follow-up resolution carries the subject over two turns, against the same questions asked as
-written. Questions that do not name the subject, and documents with fewer than two that do, are
-left out.
+A question naming its document's subject ("How do doctors figure out if I have rosacea?") becomes
+"How do doctors figure out if I have it?", asked after the document's next question that names the
+subject, as written ("Which oral antibiotic is used for rosacea?"), and the one after that with
+the subject as "it" ("Who typically gets it?"; left out when the document has only two such
+questions). So the resolver has to find the subject among the other things a question names, and
+keep it through a turn that points back. The gold answers do not change, so the report scores the
+top quote against the same questions asked as written. Questions that do not name the subject, and
+documents with fewer than two that do, are left out.
 
 >>> chains = follow_up_chains(qa.items, {"p5_rosacea.txt": "rosacea"})
->>> chains[1].history, chains[1].question
-(('What is rosacea?', 'what is the bulbous swollen nose caused by it called'), 'Who typically gets it?')
+>>> chains[0].history, chains[0].question
+(('Who typically gets rosacea?', 'what is the bulbous swollen nose caused by it called'), 'things that make facial flushing from it worse')
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def with_pronoun(question: str, subject: str) -> str:
 
 def follow_up_chains(items: list[QAItem], subjects: dict[str, str]) -> list[QAItem]:
     """Each answerable question of one document that names that document's subject (`subjects`:
-    file name -> subject), asked with "it" after "What is <subject>?" and the next such question of
-    the document (in the set's order, the last one followed by the first) asked with "it"."""
+    file name -> subject), asked with "it" after the document's next such question as written and
+    the one after that with "it" (in the set's order, the last one followed by the first)."""
     named: dict[str, list[QAItem]] = {}
     for item in items:
         subject = subjects.get(item.article, "")
@@ -60,11 +61,12 @@ def follow_up_chains(items: list[QAItem], subjects: dict[str, str]) -> list[QAIt
             continue
         subject = subjects[article]
         for n, item in enumerate(asked):
-            before = asked[(n + 1) % len(asked)]
+            opening = asked[(n + 1) % len(asked)].question
+            pointing = (with_pronoun(asked[(n + 2) % len(asked)].question, subject),) if len(asked) > 2 else ()
             chains.append(replace(
                 item,
                 id=f"{item.id}~follow-up",
                 question=with_pronoun(item.question, subject),
-                history=(f"What is {subject}?", with_pronoun(before.question, subject)),
+                history=(opening, *pointing),
             ))
     return chains

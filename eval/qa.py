@@ -418,7 +418,7 @@ def report(result: QAResult, info: dict) -> tuple[dict, str, dict]:
     if result.follow_ups:
         typed += (
             "\nEvery answerable question that names its document's subject is asked **as a follow-up** (`--follow-ups`, "
-            "eval/follow_ups.py): the subject as \"it\", after \"What is <subject>?\" and another such question of the document."
+            "eval/follow_ups.py): the subject as \"it\", after another such question of the document as written and a third with \"it\"."
         )
     markdown = f"""# Quote QA: {result.name}{split}{" (typos)" if result.misspelt else ""}
 

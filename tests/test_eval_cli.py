@@ -100,12 +100,12 @@ def test_qa_each_document_asks_every_document_alone_its_own_questions(qa_dir, tm
     assert "--absent-from" in capsys.readouterr().err
 
 
-def test_qa_follow_ups_asks_questions_naming_their_subject_two_turns_into_a_conversation(qa_dir, tmp_path, capsys):
+def test_qa_follow_ups_asks_questions_naming_their_subject_later_in_a_conversation_about_it(qa_dir, tmp_path, capsys):
     questions = qa_dir / "questions.jsonl"
     body = (qa_dir / "corpus" / "d2.txt").read_text()
     extra = []
     for n, (question, answer) in enumerate([("How long does blood donation take?", "Donating blood takes about ten minutes"),
-                                            ("Where do you rest after blood donation?", "Afterwards you rest in an observation area")]):
+                                            ("Where do you wait after blood donation?", "Afterwards you rest in an observation area")]):
         start = body.index(answer)
         extra.append({"id": f"b{n}", "question": question, "file": "d2.txt", "answers": [answer], "kind": "answerable",
                       "spans": [[start, start + len(answer)]]})
@@ -116,8 +116,8 @@ def test_qa_follow_ups_asks_questions_naming_their_subject_two_turns_into_a_conv
     assert data["follow_ups"] and data["questions"] == {"answerable": 3}  # d2's own question names it too
     asked = [json.loads(line) for line in records.read_text().splitlines()]
     assert [(r["id"], r["question"]) for r in asked] == [("d2~follow-up", "What about it?"), ("b0~follow-up", "How long does it take?"),
-                                                         ("b1~follow-up", "Where do you rest after it?")]
-    assert all("Blood donation" in r["query"] for r in asked)  # searched with the conversation's subject
+                                                         ("b1~follow-up", "Where do you wait after it?")]
+    assert all("blood donation" in r["query"].lower() for r in asked), asked  # searched with the conversation's subject
     assert (tmp_path / "qa-pages-follow-ups.md").exists()
     assert main(["qa", str(qa_dir), "--follow-ups", "--absent-from", "gold", "--reports", str(tmp_path)]) == 2
 

@@ -34,7 +34,7 @@ def _item(id, question, article, kind="answerable", history=()):
 def test_each_question_naming_the_subject_is_asked_two_turns_into_a_conversation_about_it():
     items = [
         _item("r1", "Who typically gets rosacea?", "rosacea.txt"),
-        _item("r2", "what is rosacea", "rosacea.txt"),  # the opening question itself: left out
+        _item("r2", "what is rosacea", "rosacea.txt"),  # "what is it" asks nothing: left out
         _item("r3", "How is rosacea treated?", "rosacea.txt"),
         _item("r4", "Does it itch?", "rosacea.txt"),  # names no subject: left out
         _item("r5", "Is rosacea contagious?", "rosacea.txt", kind="unanswerable"),
@@ -42,7 +42,10 @@ def test_each_question_naming_the_subject_is_asked_two_turns_into_a_conversation
     ]
     chains = follow_up_chains(items, {"rosacea.txt": "rosacea", "gout.txt": "gout"})
     assert [(c.id, c.history, c.question) for c in chains] == [
-        ("r1~follow-up", ("What is rosacea?", "How is it treated?"), "Who typically gets it?"),
-        ("r3~follow-up", ("What is rosacea?", "Who typically gets it?"), "How is it treated?"),
+        ("r1~follow-up", ("How is rosacea treated?",), "Who typically gets it?"),
+        ("r3~follow-up", ("Who typically gets rosacea?",), "How is it treated?"),
     ]
     assert chains[0].answers == items[0].answers and chains[0].spans == items[0].spans  # scored as before
+    # with three or more, the turn before points back too
+    three = follow_up_chains([*items, _item("r6", "Can rosacea affect the eyes?", "rosacea.txt")], {"rosacea.txt": "rosacea"})
+    assert (three[0].history, three[0].question) == (("How is rosacea treated?", "Can it affect the eyes?"), "Who typically gets it?")

@@ -69,6 +69,16 @@ def test_independent_questions_are_searched_as_asked(history, question):
     assert resolve(question, history) == question
 
 
+def test_the_subject_is_the_run_that_most_names_what_a_document_is_about():
+    # salience: how strongly a run names a document's subject (chatbot.evidence.topic_strength on an index)
+    salience = {"rosacea": 0.9, "oral antibiotic": 0.1, "typically": 0.05}.get
+    assert subject_of("Who typically gets rosacea?", lambda run: salience(run, 0.0)) == "rosacea"
+    assert resolve("How do I know if I have it?", ["Which oral antibiotic is used for rosacea?"],
+                   salience=lambda run: salience(run, 0.0)) == "How do I know if I have rosacea?"
+    # on a tie the first run, as without salience
+    assert subject_of("Can a lack of vitamin D cause body pain?", lambda run: 0.0) == "lack of vitamin D"
+
+
 def test_only_the_latest_turns_count():
     history = ["What is dermatographism?", "Tell me about rosacea"] * 500
     assert "rosacea" in resolve("How long do its flare ups last?", history, max_turns=6).lower()
