@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ from indexer.publishing import current_version
 from .abbreviations import Abbreviations
 from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, Quote, RouteKind, Status, unfamiliar_notice
 from .candidates import WindowSet
-from .evidence import Evidence, gather, passage_hits, query_terms, topic_strength
+from .evidence import Evidence, gather, passage_hits, query_terms
 from .extraction import choose, distinct, make_quote
 from .features import ANSWERABILITY_FEATURES, WINDOW_FEATURES, penalised
 from .followup import resolve
@@ -182,12 +182,10 @@ class Chatbot:
         turns = list(history) if isinstance(history, list | tuple) else []
         recent = turns[-self.settings.max_history_turns :]  # clean only what is used
         previous = [clean_text(h)[:MAX_QUESTION_CHARS] for h in recent]
-        current = self._current  # one version (index and its model) for the whole answer, even if a reload happens meanwhile
-        query = resolve(
-            cleaned, [h for h in previous if h], self.settings.max_history_turns, partial(topic_strength, current.index)
-        )
+        query = resolve(cleaned, [h for h in previous if h], self.settings.max_history_turns)
         routed = self.router.texts(cleaned)
         timings: dict[str, float] = {}
+        current = self._current  # one version (index and its model) for the whole answer, even if a reload happens meanwhile
         if self.settings.correct_spelling:
             query = current.speller.correct(query)
         query = current.renamer.rename(query)  # "what are piles" -> "what are Hemorrhoids"

@@ -175,25 +175,6 @@ def article_focus(passage_articles: np.ndarray, passage_rows: tuple[np.ndarray, 
     return np.stack(columns, axis=1) if columns else np.zeros((articles, 0))
 
 
-def topic_strength(index: Index, phrase: str) -> float:
-    """How strongly and how exclusively `phrase` names what some document is about: for its best
-    word, the largest share of one article's passages that hold it times its IDF (scaled to 0..1).
-    "rosacea" on a page about rosacea: most of its passages, and few others; "typically": a few
-    passages anywhere; "test" or "antibiotic": many passages of one page, but of many others too.
-    A word held by more than half of all passages is what the whole collection is about
-    ("fibromyalgia" in corpus/): its share alone. Follow-up resolution reads it to find a
-    question's subject."""
-    words = _WORD.findall(phrase)
-    stems = [stem for found in (tokenize(words) if words else []) for stem in found]
-    if not stems or not len(index.passage_articles):
-        return 0.0
-    rows = tuple(index.passages.rows_with(stem) for stem in stems)
-    focus = article_focus(index.passage_articles, rows).max(axis=0)
-    rarity = np.array([index.passages.idf(stem) for stem in stems]) / index.passages.unseen_idf
-    everywhere = np.array([2 * len(r) > len(index.passage_articles) for r in rows])
-    return float(np.where(everywhere, focus, focus * rarity).max())
-
-
 def gather(
     index: Index, windows: WindowSet, query: str, vector: np.ndarray, pieces: TokenVectors, settings: AnswerSettings
 ) -> Evidence:

@@ -9,7 +9,6 @@ history: unrelated words from old turns would pull retrieval away.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
@@ -68,16 +67,21 @@ EXPLETIVE_IT = re.compile(rf"\b(?:it'?s|it is|it was|is it|was it) (?:\w+ )?{_AD
 # Words that point back only when they end the question: "stay there?", "with one?", "about that?"
 TRAILING_ANAPHORS = {"there", "one", "that"}
 MAX_SUBJECT_WORDS = 6
-# How strongly a run of naming words names what some document is about (0 when not at all);
-# chatbot.evidence.topic_strength measures it on the index. Without one, the first run is the subject.
-Salience = Callable[[str], float]
+# Words that make the naming words right after them what a question asks for ("which oral
+# antibiotic", "at what age", "how many adults"), not what it is about.
+ASKING = {"what", "which", "whose", "many", "much"}
+# Nouns ending in "-ly"; other such words are adverbs ("typically", "usually"), which name nothing.
+LY_NOUNS = {
+    "family", "families", "assembly", "supply", "supplies", "anomaly", "anomalies", "monopoly", "ally", "allies",
+    "belly", "jelly", "bully", "lily", "italy", "rally", "butterfly", "fly", "reply", "replies", "july",
+}
 
 
 @dataclass(frozen=True)
 class Turn:
     query: str  # the question as searched
     subject: str  # the words naming what it is about ("" when none)
-    things: tuple[str, ...] = ()  # every run of naming words, the subject first (for "them")
+    things: tuple[str, ...] = ()  # every run of naming words (for "them")
     # what a question pointing back named of its own, before the pointer ("epidural" in "Is an
     # epidural one of them?"): what a following "one" means
     named: str = ""
@@ -92,10 +96,8 @@ def _content(tokens: list[str]) -> list[int]:
     return [i for i, w in enumerate(tokens) if w.lower().replace("’", "'") not in QUESTION_WORDS | PRONOUNS | DEMONSTRATIVES]
 
 
-def named_runs(text: str) -> list[str]:
-    """Runs of naming words, as written: "Can a lack of vitamin D cause body pain?" -> ["lack of
-    vitamin D", "body pain"] ("of" may join two naming words; generic aspect words split runs)."""
-    tokens = words(text)
+def _runs(tokens: list[str]) -> list[list[int]]:
+    """Word indices of each run of naming words ("of" may join two; generic aspect words split runs)."""
     named = [i for i in _content(tokens) if tokens[i].lower() not in GENERIC]
     runs: list[list[int]] = []
     for i in named:
@@ -104,24 +106,37 @@ def named_runs(text: str) -> list[str]:
             runs[-1].append(i)
         else:
             runs.append([i])
-    return [text[_span(text, tokens, run[0], run[-1])] for run in runs if len(run) <= MAX_SUBJECT_WORDS]
+    return [run for run in runs if len(run) <= MAX_SUBJECT_WORDS]
 
 
-def subject_of(text: str, salience: Salience | None = None) -> str:
-    """The words naming what a question is about: of its runs of naming words, the one that most
-    strongly names what a document is about, the first on a tie ("Who typically gets rosacea?" ->
-    "rosacea", where "typically" is no document's subject); without `salience`, the first run:
-    "What are the side effects of ketamine therapy?" -> "ketamine therapy"."""
-    return _most_salient(named_runs(text), salience)
+def named_runs(text: str) -> list[str]:
+    """Runs of naming words, as written: "Can a lack of vitamin D cause body pain?" -> ["lack of
+    vitamin D", "body pain"]."""
+    tokens = words(text)
+    return [text[_span(text, tokens, run[0], run[-1])] for run in _runs(tokens)]
 
 
-def _most_salient(runs: list[str], salience: Salience | None) -> str:
-    if not runs:
-        return ""
-    if salience is None or len(runs) == 1:
-        return runs[0]
-    scores = [salience(run) for run in runs]
-    return runs[scores.index(max(scores))]
+def subject_of(text: str) -> str:
+    """The words naming what a question is about: its first run of naming words that is neither
+    what the question asks for ("Which oral antibiotic is used for rosacea?" -> "rosacea") nor an
+    adverb ("Who typically gets rosacea?" -> "rosacea"); when every run is, the first. "What are
+    the side effects of ketamine therapy?" -> "ketamine therapy"; "Can dehydration cause body
+    aches?" -> "dehydration"."""
+    tokens = words(text)
+    runs = _runs(tokens)
+    about = [run for run in runs if not _asked_for(tokens, run) and not _adverb(tokens, run)]
+    chosen = (about or runs)[:1]
+    return text[_span(text, tokens, chosen[0][0], chosen[0][-1])] if chosen else ""
+
+
+def _asked_for(tokens: list[str], run: list[int]) -> bool:
+    """The run follows "what", "which", "whose" or "how many/much": it is what the question asks for."""
+    return run[0] > 0 and tokens[run[0] - 1].lower() in ASKING
+
+
+def _adverb(tokens: list[str], run: list[int]) -> bool:
+    word = tokens[run[0]].lower()
+    return len(run) == 1 and word.endswith("ly") and word not in LY_NOUNS
 
 
 def aspect_of(question: str, subject: str) -> str:
@@ -196,10 +211,10 @@ def _replace_anaphor(question: str, subject: str) -> str:
     return question[: m.start()] + replacement + question[end:]
 
 
-def step(question: str, previous: Turn | None, salience: Salience | None = None) -> Turn:
+def step(question: str, previous: Turn | None) -> Turn:
     """The turn a question makes, given the turn before it."""
     things = tuple(named_runs(question))
-    own_subject = _most_salient(list(things), salience)
+    own_subject = subject_of(question)
     if previous is None or not previous.subject:
         return Turn(question, own_subject, things)
     tokens = words(question)
@@ -222,7 +237,7 @@ def step(question: str, previous: Turn | None, salience: Salience | None = None)
         # for it?" is still about rosacea. What the question names of its own before the pointer
         # ("Is an epidural one of them?") is kept for a following "one" and for "them"; what
         # follows the pointer says something of it ("Is it contagious?").
-        own = "" if pointer in POSSESSIVES else _subject_before(question, anaphor, salience)
+        own = "" if pointer in POSSESSIVES else _subject_before(question, anaphor)
         return Turn(_replace_anaphor(question, meant), meant, tuple(t for t in (meant, own) if t), own)
     definite = _definite_reference(tokens, previous.subject)
     if definite is not None and not _names_something_else(tokens, definite):
@@ -237,9 +252,9 @@ def step(question: str, previous: Turn | None, salience: Salience | None = None)
     return Turn(f"{question.rstrip(' ?')} ({previous.subject})?", previous.subject, previous.things)
 
 
-def _subject_before(question: str, anaphor: int, salience: Salience | None) -> str:
+def _subject_before(question: str, anaphor: int) -> str:
     """The question's own subject, named before the pointing word."""
-    return subject_of(question[: list(_WORD.finditer(question))[anaphor].start()], salience)
+    return subject_of(question[: list(_WORD.finditer(question))[anaphor].start()])
 
 
 def _stands_for(word: str, subject: str) -> bool:
@@ -287,14 +302,13 @@ def _resolve_definite(question: str, noun: int, subject: str) -> str:
     return question[:end] + f" ({subject})" + question[end:]
 
 
-def resolve(question: str, history: list[str], max_turns: int = 6, salience: Salience | None = None) -> str:
-    """The query to search for `question`, given the previous questions (oldest first); each
-    question's subject is chosen by `salience` when given (see `subject_of`).
+def resolve(question: str, history: list[str], max_turns: int = 6) -> str:
+    """The query to search for `question`, given the previous questions (oldest first).
 
     >>> resolve("How long do its flare ups last?", ["What is dermatographism?"])
     "How long do dermatographism's flare ups last?"
     """
     turn: Turn | None = None
     for previous in history[-max_turns:]:
-        turn = step(previous, turn, salience)
-    return step(question, turn, salience).query
+        turn = step(previous, turn)
+    return step(question, turn).query

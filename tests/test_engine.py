@@ -380,8 +380,8 @@ def test_a_definition_question_about_an_abbreviation_is_searched_with_its_long_f
     assert pages_bot.ask("what causes RLS").query == "what causes RLS"  # only a question asking what it is
 
 
-def test_a_follow_up_points_at_the_words_that_name_a_pages_subject(pages_bot):
-    # "typically" comes first but names no page's subject; "Ménière's disease" names one
+def test_a_follow_up_points_at_what_the_question_before_was_about(pages_bot):
+    # "typically", an adverb, comes first; "Ménière's disease" is what the question is about
     answer = pages_bot.ask("What causes it?", history=["Who typically gets Ménière's disease?"])
     assert answer.query == "What causes Ménière's disease?"
     assert "fluid building up" in answer.quotes[0].text, answer.quotes[0].text
