@@ -105,7 +105,7 @@ def test_qa_follow_ups_asks_questions_naming_their_subject_later_in_a_conversati
     body = (qa_dir / "corpus" / "d2.txt").read_text()
     extra = []
     for n, (question, answer) in enumerate([("How long does blood donation take?", "Donating blood takes about ten minutes"),
-                                            ("Where do you wait after blood donation?", "Afterwards you rest in an observation area")]):
+                                            ("After blood donation, where do you rest?", "Afterwards you rest in an observation area")]):
         start = body.index(answer)
         extra.append({"id": f"b{n}", "question": question, "file": "d2.txt", "answers": [answer], "kind": "answerable",
                       "spans": [[start, start + len(answer)]]})
@@ -116,7 +116,7 @@ def test_qa_follow_ups_asks_questions_naming_their_subject_later_in_a_conversati
     assert data["follow_ups"] and data["questions"] == {"answerable": 3}  # d2's own question names it too
     asked = [json.loads(line) for line in records.read_text().splitlines()]
     assert [(r["id"], r["question"]) for r in asked] == [("d2~follow-up", "What about it?"), ("b0~follow-up", "How long does it take?"),
-                                                         ("b1~follow-up", "Where do you wait after it?")]
+                                                         ("b1~follow-up", "After it, where do you rest?")]
     assert all("blood donation" in r["query"].lower() for r in asked), asked  # searched with the conversation's subject
     assert (tmp_path / "qa-pages-follow-ups.md").exists()
     assert main(["qa", str(qa_dir), "--follow-ups", "--absent-from", "gold", "--reports", str(tmp_path)]) == 2
