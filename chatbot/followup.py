@@ -91,6 +91,10 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def _lowered_words(text: str) -> set[str]:
+    return {w.lower() for w in words(text)}
+
+
 def _content(tokens: list[str]) -> list[int]:
     """Indices of the words that name something (not question scaffolding)."""
     return [i for i, w in enumerate(tokens) if w.lower().replace("’", "'") not in QUESTION_WORDS | PRONOUNS | DEMONSTRATIVES]
@@ -165,7 +169,7 @@ def _span(text: str, tokens: list[str], first: int, last: int) -> slice:
 def _definite_reference(tokens: list[str], subject: str) -> int | None:
     """Index of the noun of a definite reference to the conversation: "the relief", "this
     procedure", or "the infusion" when the conversation's subject holds "infusion"."""
-    known = {w.lower() for w in words(subject)}
+    known = _lowered_words(subject)
     for i in range(1, len(tokens)):
         low = tokens[i].lower()
         if tokens[i - 1].lower() in DEFINITE and (low in BRIDGING or low in known):
@@ -261,7 +265,7 @@ def _stands_for(word: str, subject: str) -> bool:
     """After "this" or "these", `word` names the subject itself ("this condition", "this
     infusion" when the subject is "IV ketamine infusion")."""
     low = word.lower()
-    return low in STAND_INS or low in {w.lower() for w in words(subject)}
+    return low in STAND_INS or low in _lowered_words(subject)
 
 
 def _demonstrative_noun(tokens: list[str], anaphor: int | None, subject: str) -> int | None:
@@ -296,7 +300,7 @@ def _resolve_definite(question: str, noun: int, subject: str) -> str:
     """"Does the infusion hurt?" -> "Does IV ketamine infusion hurt?" (the subject holds the noun);
     "What does the name literally mean?" -> "What does the name (tactile allodynia) literally mean?"."""
     matches = list(_WORD.finditer(question))
-    if matches[noun].group().lower() in {w.lower() for w in words(subject)}:
+    if matches[noun].group().lower() in _lowered_words(subject):
         return question[: matches[noun - 1].start()] + subject + question[matches[noun].end() :]
     end = matches[noun].end()
     return question[:end] + f" ({subject})" + question[end:]
