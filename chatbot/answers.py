@@ -50,6 +50,15 @@ def unfamiliar_notice(words: tuple[str, ...]) -> str:
     )
 
 
+def uncovered_notice(subject: str) -> str:
+    """The no-answer notice when a question asks about a subject as a whole that no document is
+    about (chatbot/topics.py), though some mention it."""
+    return (
+        f"None of the documents is about “{subject}”, so I can't answer this from them. "
+        "See the list of documents to know what they are about."
+    )
+
+
 ADVICE_NOTICE = (
     "I can't give personal medical advice, such as doses, or starting, stopping or switching a "
     "medicine, or getting one without a prescription. Please ask your doctor or pharmacist. "

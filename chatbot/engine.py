@@ -15,7 +15,17 @@ from indexer import Index, IndexLoadError, load_index, load_query_encoder
 from indexer.publishing import current_version
 
 from .abbreviations import Abbreviations
-from .answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, Answer, Quote, RouteKind, Status, unfamiliar_notice
+from .answers import (
+    ADVICE_NOTICE,
+    CRISIS_NOTICE,
+    NO_ANSWER_NOTICE,
+    Answer,
+    Quote,
+    RouteKind,
+    Status,
+    uncovered_notice,
+    unfamiliar_notice,
+)
 from .candidates import WindowSet
 from .evidence import Evidence, gather, passage_hits, query_terms
 from .extraction import choose, distinct, make_quote
@@ -28,6 +38,7 @@ from .retrieval import Hit
 from .router import Router
 from .settings import AnswerSettings
 from .spelling import Speller
+from .topics import Topics
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +59,12 @@ class _Current:
     speller: Speller
     renamer: Renamer
     abbreviations: Abbreviations
+    topics: Topics
 
     @classmethod
     def of(cls, index: Index, encoder) -> _Current:
         windows = WindowSet.of(index.sentence_table, index.sentence_vectors)
-        return cls(index, windows, encoder, Speller.of(index), Renamer.of(index), Abbreviations.of(index))
+        return cls(index, windows, encoder, Speller.of(index), Renamer.of(index), Abbreviations.of(index), Topics.of(index))
 
 
 class Chatbot:
@@ -206,10 +218,11 @@ class Chatbot:
         found = {"route": route, "answerable": answerable, "timings": timings}
         if route.kind == RouteKind.ADVICE:
             return Answer(cleaned, query, Status.ADVICE, quotes, ADVICE_NOTICE, **found)
-        if not quotes:
-            notice = unfamiliar_notice(evidence.unfamiliar) if evidence.unfamiliar else NO_ANSWER_NOTICE
-            return Answer(cleaned, query, Status.NO_ANSWER, (), notice, **found)
         unsure = answerable is not None and answerable < self.settings.unsure_below
+        if not quotes or unsure:
+            notice = _refusal(evidence, current.topics, answered=bool(quotes))
+            if notice:
+                return Answer(cleaned, query, Status.NO_ANSWER, (), notice, **found)
         return Answer(cleaned, query, Status.ANSWERED, quotes, None, unsure=unsure, **found)
 
     def _quotes(self, current: _Current, evidence: Evidence) -> tuple[tuple[Quote, ...], float | None]:
@@ -227,3 +240,16 @@ class Chatbot:
         table = current.index.sentence_table
         chosen = choose(current.windows, table, evidence.windows, probabilities, self.settings.max_quotes, self.settings.min_quote_share)
         return distinct(make_quote(current.index, first, last, p) for first, last, p in chosen), answerable
+
+
+def _refusal(evidence: Evidence, topics: Topics, answered: bool) -> str | None:
+    """Why the documents do not answer: words no document uses (`Evidence.unfamiliar`, no quotes
+    then), a subject asked about as a whole that no document is about (chatbot/topics.py: "What is
+    glaucoma?" of pages that only mention it, refused even when the abstention classifier let
+    unsure quotes through), or nothing in particular; None when the unsure quotes stand."""
+    if evidence.unfamiliar:
+        return unfamiliar_notice(evidence.unfamiliar)
+    subject = topics.uncovered(evidence.query)
+    if subject:
+        return uncovered_notice(subject)
+    return None if answered else NO_ANSWER_NOTICE

@@ -49,7 +49,8 @@ class AnswerSettings:
     answer_threshold: float | None = None
     # Answered, yet the classifier finds the best quote less likely to answer than not: the quotes
     # come with a notice that they may not answer the question directly (docs/evaluation.md
-    # measures how often such a top quote is wrong, against the others).
+    # measures how often such a top quote is wrong, against the others). Below it, a question about
+    # a subject as a whole that no document is about is refused instead (chatbot/topics.py).
     unsure_below: float = 0.5
     max_history_turns: int = 6
     # Misspelt question words are searched as the documents' own words (chatbot/spelling.py).

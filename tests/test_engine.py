@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatbot import STATUSES
-from chatbot.answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, unfamiliar_notice
+from chatbot.answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, uncovered_notice, unfamiliar_notice
 from tests.conftest import REPO, TABLE_PAGE, bot_over_pages
 
 F000, F001, F002, F003, F004 = (
@@ -122,6 +122,15 @@ def test_a_question_naming_what_no_document_mentions_is_refused_saying_which_wor
     # The documents say "narcotics", never "opioids"; but "opioids" is English (the stem of
     # "opioid"), a word a question may use for what they say otherwise: not a reason to refuse.
     assert bot.ask("Was ketamine used to cut down on opioids after surgery?").status == "answered"
+
+
+def test_a_question_about_a_subject_the_documents_only_mention_is_refused_saying_which(bot):
+    # corpus/ names lupus once, in a list of illnesses that cause body pain: no page is about it.
+    answer = bot.ask("What is lupus?")
+    assert answer.status == "no_answer" and answer.quotes == ()
+    assert answer.notice == uncovered_notice("lupus")
+    # A subject a page is about is answered.
+    assert bot.ask("What is dermatographism?").status == "answered"
 
 
 @pytest.mark.parametrize("question", CRISIS)
