@@ -31,7 +31,7 @@ from .evidence import Evidence, gather, passage_hits, query_terms
 from .extraction import choose, distinct, make_quote
 from .features import ANSWERABILITY_FEATURES, WINDOW_FEATURES, penalised
 from .followup import resolve
-from .inputs import MAX_QUESTION_CHARS, clean_text, validate_question
+from .inputs import MAX_QUESTION_CHARS, clean_text, plain_wording, validate_question
 from .learned import Classifier, TreeEnsemble, load_model
 from .naming import Renamer
 from .retrieval import Hit
@@ -193,8 +193,8 @@ class Chatbot:
             return Answer(question=cleaned, query="", status=Status.INVALID, error=error)
         turns = list(history) if isinstance(history, list | tuple) else []
         recent = turns[-self.settings.max_history_turns :]  # clean only what is used
-        previous = [clean_text(h)[:MAX_QUESTION_CHARS] for h in recent]
-        query = resolve(cleaned, [h for h in previous if h], self.settings.max_history_turns)
+        previous = [plain_wording(clean_text(h)[:MAX_QUESTION_CHARS]) for h in recent]
+        query = resolve(plain_wording(cleaned), [h for h in previous if h], self.settings.max_history_turns)
         routed = self.router.texts(cleaned)
         timings: dict[str, float] = {}
         current = self._current  # one version (index and its model) for the whole answer, even if a reload happens meanwhile

@@ -7,6 +7,10 @@ import unicodedata
 
 MAX_QUESTION_CHARS = 1000
 _SPACES = re.compile(r"\s+")
+# "What is (are) Mycosis fungoides ?", as some health sites word their questions: the verb in both
+# numbers, a space before the mark.
+_BOTH_NUMBERS = re.compile(r"\b(is|are|was|were|does|do|has|have)\s*\((?:is|are|was|were|does|do|has|have)\)", re.IGNORECASE)
+_SPACE_BEFORE_MARK = re.compile(r"\s+([?!.,;:])")
 
 
 def clean_text(text: object) -> str:
@@ -22,6 +26,17 @@ def clean_text(text: object) -> str:
         elif category not in ("Cs", "Co", "Cn") and ch not in "\u200b\u2060\ufeff\u202e\u202d":
             kept.append(ch)
     return _SPACES.sub(" ", "".join(kept)).strip()
+
+
+def plain_wording(question: str) -> str:
+    """A question as it is searched: a verb given in both numbers in the first ("What is (are)
+    Mycosis fungoides ?" -> "What is Mycosis fungoides?"), which the question-type and subject
+    patterns read as they read any other question, and no space before punctuation.
+
+    >>> plain_wording("What is (are) Mycosis fungoides ?")
+    'What is Mycosis fungoides?'
+    """
+    return _SPACE_BEFORE_MARK.sub(r"\1", _BOTH_NUMBERS.sub(r"\1", question))
 
 
 def validate_question(text: object) -> tuple[str, str | None]:

@@ -43,12 +43,15 @@ TOPIC_PATTERNS = tuple(
         rf"^{_A}{_SUBJECT} {ASPECTS}$",
         rf"^what (?:causes|can cause|triggers|can trigger|leads to) {_A}{_SUBJECT}$",
         rf"^how (?:is|are) {_A}{_SUBJECT} (?:diagnosed|treated|prevented|managed|spread|caught|cured|inherited)$",
-        rf"^how (?:do|does|can) (?:you|i|one|people|doctors) (?:diagnose|treat|prevent|manage|get|catch|cure) {_A}{_SUBJECT}$",
+        rf"^how (?:to|(?:do|does|can) (?:you|i|one|people|doctors)) (?:diagnose|treat|prevent|manage|get|catch|cure) {_A}{_SUBJECT}$",
+        rf"^how many people (?:are affected by|have|get|develop) {_A}{_SUBJECT}$",
+        rf"^what are the genetic changes related to {_A}{_SUBJECT}$",
+        rf"^what (?:research|clinical trials) (?:is|are) being done for {_A}{_SUBJECT}$",
         rf"^who (?:is at risk (?:of|for)|gets|can get|is (?:more )?likely to get) {_A}{_SUBJECT}$",
         rf"^(?:how common|how serious|how contagious) (?:is|are) {_A}{_SUBJECT}$",
         rf"^(?:is|are) {_A}{_SUBJECT} (?:contagious|curable|hereditary|genetic|serious|common|inherited)$",
         rf"^can {_A}{_SUBJECT} be (?:cured|prevented|treated|inherited)$",
-        rf"^(?:tell me about|what do you know about|explain|define) {_A}{_SUBJECT}$",
+        rf"^(?:tell me about|what do you know about|do you have information about|explain|define) {_A}{_SUBJECT}$",
         rf"^(?:what|who) (?:is|are) {_A}{_SUBJECT}$",
     )
 )
@@ -62,7 +65,13 @@ NOT_SUBJECT = frozenset(
     "called named used prescribed given done made taken good bad best worst most "
     "study trial paper article page document".split()
 )
-_POSSESSIVE = re.compile(r"['’]s?$")  # "Rajan's career" asks about the career, not about Rajan
+_POSSESSIVE = re.compile(r"['’]s?$")
+# What a name in the possessive names when it is a condition ("Parkinson's disease", "Bell's
+# palsy"); before any other word ("Rajan's career") the question asks about that word, not the name.
+EPONYM_NOUNS = frozenset(
+    "disease syndrome palsy phenomenon disorder lymphoma sarcoma thyroiditis oesophagus esophagus "
+    "contracture ataxia chorea neuroma sign".split()
+)
 _END = re.compile(r"[\s?!.]+$")
 _SPACE = re.compile(r"\s+")
 
@@ -76,7 +85,10 @@ def topic_of(question: str) -> str | None:
         if found:
             subject = found.group("subject")
             words = subject.split()
-            return None if any(w in NOT_SUBJECT or _POSSESSIVE.search(w) for w in words) else subject
+            owned = [after for word, after in zip(words, [*words[1:], None], strict=True) if _POSSESSIVE.search(word)]
+            if any(w in NOT_SUBJECT for w in words) or any(after not in EPONYM_NOUNS | {None} for after in owned):
+                return None
+            return subject
     return None
 
 

@@ -115,6 +115,13 @@ def test_out_of_scope_questions_abstain(bot, question):
     assert answer.status == "no_answer" and answer.quotes == () and answer.notice == NO_ANSWER_NOTICE
 
 
+def test_a_verb_given_in_both_numbers_is_searched_as_any_question(bot):
+    # "What is (are) X ?", as some health sites word their questions, asks what "What is X?" asks.
+    answer, plain = bot.ask("What is (are) dermatographism ?"), bot.ask("What is dermatographism?")
+    assert answer.question == "What is (are) dermatographism ?" and answer.query == "What is dermatographism?"
+    assert answer.quotes[0].text == plain.quotes[0].text
+
+
 def test_a_question_naming_what_no_document_mentions_is_refused_saying_which_word(bot):
     answer = bot.ask("Is plantar fasciitis worse with Marfan syndrome?")
     assert answer.status == "no_answer" and answer.quotes == ()

@@ -30,6 +30,14 @@ from indexer.records import Article, Section
         ("Is impetigo contagious?", "impetigo"),
         ("Can psoriasis be cured?", "psoriasis"),
         ("tell me about sciatica", "sciatica"),
+        ("What is Mycosis fungoides ?", "mycosis fungoides"),
+        ("How to diagnose Parkinson's disease ?", "parkinson's disease"),
+        ("What is Alzheimer's?", "alzheimer's"),
+        ("How to prevent Lyme disease ?", "lyme disease"),
+        ("How many people are affected by cystic fibrosis ?", "cystic fibrosis"),
+        ("What are the genetic changes related to Marfan syndrome ?", "marfan syndrome"),
+        ("What research (or clinical trials) is being done for gout ?", None),  # an aside: not read
+        ("Do you have information about tinnitus", "tinnitus"),
     ],
 )
 def test_a_question_about_a_subject_as_a_whole_names_it(question, subject):
