@@ -10,7 +10,7 @@ answers a question the documents do not. The engine refuses a topic question who
 document is about when the classifier is unsure (under `AnswerSettings.unsure_below`;
 chatbot/engine.py), with a notice naming the subject. At that bar it costs little: of the page
 sets' and SQuAD's answerable questions, one ("what is synkinesis", defined in passing on a Bell's
-palsy page) is refused; at 0.7, four more (docs/evaluation.md).
+palsy page) is refused; at 0.7, five more (docs/evaluation.md, "Seventeenth session").
 
 >>> topic_of("What are the symptoms of glaucoma?"), topic_of("how is asthma diagnosed")
 ('glaucoma', 'asthma')
