@@ -28,10 +28,13 @@ from indexer.lexical import tokenize
 
 # What a question asks about a subject as a whole, before or after it ("the symptoms of X", "X
 # symptoms"), and how it asks ("what is X", "how is X treated").
-ASPECTS = (
-    r"(?:(?:main|common|usual|typical|first|early|possible|other|known|best|different|long[- ]term) )?"
+_ASPECT = (
     r"(?:side effects?|symptoms?|signs?|causes?|treatments?|complications?|risk factors?|types?|tests?|outlook|prognosis|"
     r"diagnosis|medicines|medications|drugs|therapies|stages|effects|dangers|risks)"
+)
+ASPECTS = (  # "the early signs", "the signs and symptoms", "the side effects or risks"
+    r"(?:(?:main|common|usual|typical|first|early|possible|other|known|best|different|long[- ]term) )?"
+    rf"{_ASPECT}(?: (?:and|or) {_ASPECT})?"
 )
 _A = r"(?:(?:a|an|the) )?"
 _SUBJECT = r"(?P<subject>[\w'’-]+(?: [\w'’-]+){0,3}?)"  # lazy: "velmiprant side effects" asks about velmiprant
@@ -51,7 +54,8 @@ TOPIC_PATTERNS = tuple(
         rf"^(?:how common|how serious|how contagious) (?:is|are) {_A}{_SUBJECT}$",
         rf"^(?:is|are) {_A}{_SUBJECT} (?:contagious|curable|hereditary|genetic|serious|common|inherited)$",
         rf"^can {_A}{_SUBJECT} be (?:cured|prevented|treated|inherited)$",
-        rf"^(?:tell me about|what do you know about|do you have information about|explain|define) {_A}{_SUBJECT}$",
+        rf"^what to do (?:for|about) {_A}{_SUBJECT}$",
+        rf"^(?:tell me about|what do you know about|do you have (?:more )?information about|explain|define) {_A}{_SUBJECT}$",
         rf"^(?:what|who) (?:is|are) {_A}{_SUBJECT}$",
     )
 )

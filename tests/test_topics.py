@@ -38,6 +38,9 @@ from indexer.records import Article, Section
         ("What are the genetic changes related to Marfan syndrome ?", "marfan syndrome"),
         ("What research (or clinical trials) is being done for gout ?", None),  # an aside: not read
         ("Do you have information about tinnitus", "tinnitus"),
+        ("What are the signs and symptoms of Mycosis fungoides ?", "mycosis fungoides"),
+        ("What are the side effects or risks of Warfarin ?", "warfarin"),
+        ("What to do for Gout ?", "gout"),
     ],
 )
 def test_a_question_about_a_subject_as_a_whole_names_it(question, subject):
