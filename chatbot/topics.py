@@ -67,7 +67,7 @@ NOT_SUBJECT = frozenset(
     "it its this that these those they them their there here he she his her i me my you your we our "
     "of for in on at to with by from about after before during without into than "
     "called named used prescribed given done made taken good bad best worst most "
-    "study trial paper article page document".split()
+    "study trial paper article page document exactly actually really please again anyway".split()
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 # What a name in the possessive names when it is a condition ("Parkinson's disease", "Bell's
@@ -77,13 +77,14 @@ EPONYM_NOUNS = frozenset(
     "contracture ataxia chorea neuroma sign".split()
 )
 _END = re.compile(r"[\s?!.]+$")
+_WHAT_IS = re.compile(r"^(what|who)(?:['’]?s| exactly is| really is) ")  # "what's X", "what exactly is X"
 _SPACE = re.compile(r"\s+")
 
 
 def topic_of(question: str) -> str | None:
     """The subject a question asks about as a whole, as written (lower-case), or None when it asks
     something narrower or names no subject."""
-    text = _SPACE.sub(" ", _END.sub("", question.strip().lower()))
+    text = _WHAT_IS.sub(r"\1 is ", _SPACE.sub(" ", _END.sub("", question.strip().lower())))
     for pattern in TOPIC_PATTERNS:
         found = pattern.match(text)
         if found:

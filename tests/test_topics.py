@@ -41,6 +41,9 @@ from indexer.records import Article, Section
         ("What are the signs and symptoms of Mycosis fungoides ?", "mycosis fungoides"),
         ("What are the side effects or risks of Warfarin ?", "warfarin"),
         ("What to do for Gout ?", "gout"),
+        ("What's glaucoma?", "glaucoma"),
+        ("whats glaucoma", "glaucoma"),
+        ("What exactly is glaucoma?", "glaucoma"),
     ],
 )
 def test_a_question_about_a_subject_as_a_whole_names_it(question, subject):
@@ -59,6 +62,7 @@ def test_a_question_about_a_subject_as_a_whole_names_it(question, subject):
         "which scan confirms the diagnosis",
         "Is ketamine addictive?",  # asks one fact about it
         "which medicines are used for gout",
+        "what is glaucoma exactly",  # an adverb left in the subject: not judged
         "How long does a flare last?",
         "",
     ],
