@@ -110,7 +110,16 @@ def _runs(tokens: list[str]) -> list[list[int]]:
             runs[-1].append(i)
         else:
             runs.append([i])
-    return [run for run in runs if len(run) <= MAX_SUBJECT_WORDS]
+    trimmed = [run[:-1] if _participle(tokens[run[-1]]) else run for run in runs]
+    return [run for run in trimmed if run and len(run) <= MAX_SUBJECT_WORDS]
+
+
+def _participle(word: str) -> bool:
+    """A verb's "-ed" form ending a run names no thing: "sertraline prescribed" -> "sertraline",
+    "Is fibromyalgia linked" -> "fibromyalgia"; before a noun it describes one ("thrombosed
+    hemorrhoid") and stays."""
+    word = word.lower()
+    return len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
 
 
 def named_runs(text: str) -> list[str]:

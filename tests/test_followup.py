@@ -78,6 +78,14 @@ def test_the_subject_is_neither_what_the_question_asks_for_nor_an_adverb():
     assert resolve("How do I know if I have it?", ["Which oral antibiotic is used for rosacea?"]) == "How do I know if I have rosacea?"
 
 
+def test_a_verb_ending_a_run_of_naming_words_is_not_part_of_the_subject():
+    assert subject_of("what is sertraline prescribed for") == "sertraline"
+    assert subject_of("Is fibromyalgia linked to depression?") == "fibromyalgia"
+    assert subject_of("What is a thrombosed hemorrhoid?") == "thrombosed hemorrhoid"  # before a noun it describes it
+    assert subject_of("Who is affected?") == ""  # a lone verb names nothing
+    assert resolve("what are its side effects", ["what is sertraline prescribed for"]) == "what are sertraline's side effects"
+
+
 def test_only_the_latest_turns_count():
     history = ["What is dermatographism?", "Tell me about rosacea"] * 500
     assert "rosacea" in resolve("How long do its flare ups last?", history, max_turns=6).lower()
