@@ -54,13 +54,14 @@ TOPIC_PATTERNS = tuple(
         rf"^(?:how common|how serious|how contagious) (?:is|are) {_A}{_SUBJECT}$",
         rf"^(?:is|are) {_A}{_SUBJECT} (?:contagious|curable|hereditary|genetic|serious|common|inherited)$",
         rf"^can {_A}{_SUBJECT} be (?:cured|prevented|treated|inherited)$",
+        rf"^what (?:is|are) {_A}{_SUBJECT} (?:used|prescribed|taken|given|good) for$",
         rf"^what to do (?:for|about) {_A}{_SUBJECT}$",
         rf"^(?:tell me about|what do you know about|do you have (?:more )?information about|explain|define) {_A}{_SUBJECT}$",
         rf"^(?:what|who) (?:is|are) {_A}{_SUBJECT}$",
     )
 )
 # Words a subject cannot hold: a pronoun points elsewhere ("what is it"), a preposition or a verb
-# narrows the question ("fibromyalgia in children", "sertraline prescribed for"), a study named
+# narrows the question ("fibromyalgia in children", "Bell's palsy named after"), a study named
 # by "this" is the paper at hand.
 NOT_SUBJECT = frozenset(
     "what which who whom whose why how when where do does did is are was were can could should would will "
