@@ -28,12 +28,16 @@ def _open_at(path: str, start: float, results) -> None:
 
 
 def test_workers_opening_a_new_store_at_once_all_get_it(tmp_path):
-    context = multiprocessing.get_context("fork")
+    # Forked from a fresh single-threaded process, as a server's workers start. Forked from the
+    # test process, which runs the embedding model's and the servers' threads, a child can inherit
+    # a lock one of them held and hang (seen once in a full run on a busy machine).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
     results = context.Queue()
     failures = []
     for trial in range(TRIALS):
         path = str(tmp_path / f"store-{trial}" / "conversations.sqlite3")
-        start = time.time() + 0.02
+        start = time.time() + 0.1
         workers = [context.Process(target=_open_at, args=(path, start, results)) for _ in range(3)]
         for worker in workers:
             worker.start()
