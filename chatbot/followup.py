@@ -122,24 +122,23 @@ def _participle(word: str) -> bool:
     return len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
 
 
-def named_runs(text: str) -> list[str]:
-    """Runs of naming words, as written: "Can a lack of vitamin D cause body pain?" -> ["lack of
-    vitamin D", "body pain"]."""
+def naming(text: str) -> tuple[tuple[str, ...], str]:
+    """(its runs of naming words, as written; its subject among them): "Can a lack of vitamin D
+    cause body pain?" -> (("lack of vitamin D", "body pain"), "lack of vitamin D"). The subject is
+    the first run that is neither what the question asks for ("Which oral antibiotic is used for
+    rosacea?" -> "rosacea") nor an adverb ("Who typically gets rosacea?" -> "rosacea"); when every
+    run is, the first. "What are the side effects of ketamine therapy?" -> "ketamine therapy";
+    "Can dehydration cause body aches?" -> "dehydration"."""
     tokens = words(text)
-    return [text[_span(text, tokens, run[0], run[-1])] for run in _runs(tokens)]
+    runs = _runs(tokens)
+    written = tuple(text[_span(text, tokens, run[0], run[-1])] for run in runs)
+    about = (w for run, w in zip(runs, written, strict=True) if not _asked_for(tokens, run) and not _adverb(tokens, run))
+    return written, next(about, written[0] if written else "")
 
 
 def subject_of(text: str) -> str:
-    """The words naming what a question is about: its first run of naming words that is neither
-    what the question asks for ("Which oral antibiotic is used for rosacea?" -> "rosacea") nor an
-    adverb ("Who typically gets rosacea?" -> "rosacea"); when every run is, the first. "What are
-    the side effects of ketamine therapy?" -> "ketamine therapy"; "Can dehydration cause body
-    aches?" -> "dehydration"."""
-    tokens = words(text)
-    runs = _runs(tokens)
-    about = [run for run in runs if not _asked_for(tokens, run) and not _adverb(tokens, run)]
-    chosen = (about or runs)[:1]
-    return text[_span(text, tokens, chosen[0][0], chosen[0][-1])] if chosen else ""
+    """The words naming what a question is about (`naming`)."""
+    return naming(text)[1]
 
 
 def _asked_for(tokens: list[str], run: list[int]) -> bool:
@@ -226,8 +225,7 @@ def _replace_anaphor(question: str, subject: str) -> str:
 
 def step(question: str, previous: Turn | None) -> Turn:
     """The turn a question makes, given the turn before it."""
-    things = tuple(named_runs(question))
-    own_subject = subject_of(question)
+    things, own_subject = naming(question)
     if previous is None or not previous.subject:
         return Turn(question, own_subject, things)
     tokens = words(question)
