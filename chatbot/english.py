@@ -10,6 +10,7 @@ documents never use, that no English word stems to and that is no typo of one, "
 
 from __future__ import annotations
 
+import re
 import string
 from functools import lru_cache
 from importlib.resources import files
@@ -19,6 +20,7 @@ import numpy as np
 from indexer.lexical import stem_words
 
 ENGLISH_WORDS = "frequency_dictionary_en_82_765.txt"  # shipped with symspellpy: "word count" lines
+POSSESSIVE = re.compile(r"['’]s?$")  # the ending of a word in the possessive ("Parkinson's", "patients'")
 
 
 def _words() -> list[str]:

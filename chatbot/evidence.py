@@ -21,7 +21,7 @@ from indexer.lexical import function_words
 from indexer.token_vectors import TokenVectors
 
 from .candidates import WindowSet
-from .english import is_english_stem, near_english
+from .english import POSSESSIVE, is_english_stem, near_english
 from .features import Terms, answerability_features, presence, window_features
 from .retrieval import Hit, fuse
 from .settings import AnswerSettings
@@ -29,7 +29,6 @@ from .settings import AnswerSettings
 _NONE = np.zeros(0, dtype=np.int64)
 UNFAMILIAR_LETTERS = 4
 _WORD = re.compile(r"\w[\w'’-]*")
-_POSSESSIVE = re.compile(r"['’]s?$")
 # Words that frame a question rather than name what it is about: not terms to look for.
 _SCAFFOLD = re.compile(
     r"\bhow (?:long|much|many|often|far|old|soon)\b|\b(?:what|when|where|who|whom|whose|which|why|how|do|does|did|"
@@ -126,7 +125,7 @@ def unfamiliar_words(terms: Terms, unknown: np.ndarray) -> tuple[str, ...]:
             word
             for stem, word, is_name, never_used in zip(terms.tokens, terms.words, names, unknown, strict=True)
             if never_used and len(stem) >= UNFAMILIAR_LETTERS and stem.isalpha() and not is_english_stem(stem)
-            and (is_name or not near_english(_POSSESSIVE.sub("", word.lower())))
+            and (is_name or not near_english(POSSESSIVE.sub("", word.lower())))
         )
     )
 

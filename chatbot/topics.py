@@ -26,6 +26,8 @@ from pathlib import Path
 from indexer import Index
 from indexer.lexical import tokenize
 
+from .english import POSSESSIVE
+
 # What a question asks about a subject as a whole, before or after it ("the symptoms of X", "X
 # symptoms"), and how it asks ("what is X", "how is X treated").
 _ASPECT = (
@@ -70,7 +72,6 @@ NOT_SUBJECT = frozenset(
     "called named used prescribed given done made taken good bad best worst most "
     "study trial paper article page document exactly actually really please again anyway".split()
 )
-_POSSESSIVE = re.compile(r"['’]s?$")
 # What a name in the possessive names when it is a condition ("Parkinson's disease", "Bell's
 # palsy"); before any other word ("Rajan's career") the question asks about that word, not the name.
 EPONYM_NOUNS = frozenset(
@@ -91,7 +92,7 @@ def topic_of(question: str) -> str | None:
         if found:
             subject = found.group("subject")
             words = subject.split()
-            owned = [after for word, after in zip(words, [*words[1:], None], strict=True) if _POSSESSIVE.search(word)]
+            owned = [after for word, after in zip(words, [*words[1:], None], strict=True) if POSSESSIVE.search(word)]
             if any(w in NOT_SUBJECT for w in words) or any(after not in EPONYM_NOUNS | {None} for after in owned):
                 return None
             return subject
