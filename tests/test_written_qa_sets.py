@@ -1,5 +1,5 @@
-"""The quote-QA sets the team wrote, without a model: `health-pages` and `check-pages` (development
-checks, never trained on), `written-pages` (training pages for `python -m eval train-ranker`) and
+"""The quote-QA sets the team wrote, without a model: `health-pages`, `check-pages` and `paper-pages`
+(development checks, never trained on), `written-pages` (training pages for `python -m eval train-ranker`) and
 `tune-pages` (where it checks the abstention threshold). Their spans must be where their answers
 are, and neither the training nor the tune pages may leak into a check."""
 
@@ -13,8 +13,8 @@ import pytest
 from eval.paths import QA_DATA_DIR
 from eval.qa_data import load_folder
 
-SETS = ("health-pages", "check-pages", "written-pages", "tune-pages")
-CHECKS = ("health-pages", "check-pages")
+SETS = ("health-pages", "check-pages", "paper-pages", "written-pages", "tune-pages")
+CHECKS = ("health-pages", "check-pages", "paper-pages")
 RUN = 12  # words: a shared run this long would be copied text, not stock wording ("the primary outcomes were the sensitivity and specificity")
 
 
