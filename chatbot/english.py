@@ -21,6 +21,12 @@ from indexer.lexical import stem_words
 
 ENGLISH_WORDS = "frequency_dictionary_en_82_765.txt"  # shipped with symspellpy: "word count" lines
 POSSESSIVE = re.compile(r"['’]s?$")  # the ending of a word in the possessive ("Parkinson's", "patients'")
+# Everyday prefixes that make English words of English words, which the list seldom holds
+# ("misremembering", "overthinking", "unblinded", "nonsmokers"); not the prefixes of medical terms
+# ("post-", "pre-", "anti-": "postherpetic", "prediabetes" name subjects). Only before a stem of
+# PREFIXED_STEM_LETTERS letters or more, so that a drug's name is not read as one ("Suboxone").
+PREFIXES = ("counter", "inter", "under", "over", "self", "out", "mis", "non", "dis", "sub", "un", "re")
+PREFIXED_STEM_LETTERS = 5
 
 
 def _words() -> list[str]:
@@ -59,8 +65,13 @@ def is_english(word: str) -> bool:
 
 def is_english_stem(stem: str) -> bool:
     """Whether `stem` (as `indexer.tokenize` stems) is the stem of a word on the list: "opioid" is
-    the stem of "opioid", so "opioids" counts as English though the list holds only the singular."""
-    return _holds(_hashes()[1], stem)
+    the stem of "opioid", so "opioids" counts as English though the list holds only the singular;
+    or such a stem behind one of the PREFIXES ("misrememb": "mis" + "rememb")."""
+    stems = _hashes()[1]
+    return _holds(stems, stem) or any(
+        stem.startswith(prefix) and len(stem) - len(prefix) >= PREFIXED_STEM_LETTERS and _holds(stems, stem[len(prefix):])
+        for prefix in PREFIXES
+    )
 
 
 def near_english(word: str) -> bool:

@@ -219,6 +219,14 @@ def test_english_words_stems_and_typos():
     assert not is_english_stem("celiac")
 
 
+def test_an_english_stem_behind_an_everyday_prefix_is_english():
+    # "misremembering" and "overthinking" are not on the list, though "remembering" and "thinking" are.
+    assert is_english_stem("misrememb") and is_english_stem("overthink") and is_english_stem("unblind")
+    # Not behind the prefixes of medical terms, nor before a stem too short to be sure of.
+    assert not is_english_stem("postherpet") and not is_english_stem("prediabet")
+    assert not is_english_stem("suboxon") and not is_english_stem("remicad")
+
+
 def test_the_unfamiliar_notice_names_every_word():
     assert unfamiliar_notice(("celiac",)).startswith("The documents never mention “celiac”, so")
     assert "“celiac” and “wustite”," in unfamiliar_notice(("celiac", "wustite"))
