@@ -29,7 +29,7 @@ from indexer.storage import replace_file
 
 from .answers import Route, RouteKind
 from .safety_classifier import DEFAULT_PATH, SafetyClassifier, Thresholds, pick
-from .safety_rules import SPLITTING, RuleMatch, match_rule, names_medicine, standard_forms
+from .safety_rules import SPLITTING, RuleMatch, impersonal_question, match_rule, names_medicine, standard_forms
 from .spelling import Speller
 
 WORDS_SUFFIX = "-words.json"  # beside the classifier's JSON: the words of its training messages
@@ -56,6 +56,7 @@ class TextVerdict:
     text: str
     rule: RuleMatch | None
     probabilities: dict[str, float] | None  # class -> probability; None without a classifier
+    impersonal: bool = False  # a question about the world (safety_rules.impersonal_question): no crisis by the classifier
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Assessment:
                     "text": t.text,
                     "rule": {"kind": t.rule.kind.value, "name": t.rule.rule} if t.rule else None,
                     "probabilities": {k: round(v, 4) for k, v in t.probabilities.items()} if t.probabilities else None,
+                    "impersonal": t.impersonal,
                 }
                 for t in self.texts
             ],
@@ -111,17 +113,18 @@ class Router:
         """The decision for a message with its reasons, given `texts(message)` and their vectors
         (row i = texts[i])."""
         rules = [match_rule(t) for t in texts]
+        impersonal = [impersonal_question(t) for t in texts]
         probabilities = None
         if self.classifier is not None:
             if vectors is None or len(vectors) != len(texts):
                 raise ValueError(f"the router needs one vector per text: {len(texts)} texts, {0 if vectors is None else len(vectors)} vectors")
             probabilities = self.classifier.probabilities(texts, vectors)
         verdicts = tuple(
-            TextVerdict(t, r, None if probabilities is None else dict(zip(("crisis", "advice", "none"), map(float, p), strict=True)))
-            for t, r, p in zip(texts, rules, probabilities if probabilities is not None else [None] * len(texts), strict=True)
+            TextVerdict(t, r, None if p is None else dict(zip(("crisis", "advice", "none"), map(float, p), strict=True)), i)
+            for t, r, p, i in zip(texts, rules, probabilities if probabilities is not None else [None] * len(texts), impersonal, strict=True)
         )
         thresholds = self.classifier.thresholds if self.classifier is not None else None
-        route, decided_by = combine(rules, probabilities, thresholds)
+        route, decided_by = combine(rules, probabilities, thresholds, impersonal)
         return Assessment(route, verdicts, decided_by)
 
     def decide(self, texts: list[str], vectors: np.ndarray | None = None) -> Route:
@@ -152,15 +155,20 @@ def router_speller(words: Counter) -> Speller:
 
 
 def combine(
-    rules: list[RuleMatch | None], probabilities: np.ndarray | None, thresholds: Thresholds | None
+    rules: list[RuleMatch | None],
+    probabilities: np.ndarray | None,
+    thresholds: Thresholds | None,
+    impersonal: list[bool] | None = None,
 ) -> tuple[Route, int | None]:
     """The route from each text's rule match and class probabilities (rows = texts), and the text
     that decided it. A crisis rule, then the classifier's crisis, then an advice rule, then the
     classifier's advice: so a crisis is never hidden behind an advice rule, but for a one-sentence
-    message asking how to cut or crush a medicine (SPLITTING), which the classifier misreads."""
-    if probabilities is not None and len(rules) == 1 and rules[0] is not None and rules[0].rule == SPLITTING:
-        # A one-sentence question about cutting or crushing a medicine is no crisis to the
-        # classifier; in a longer message every sentence still counts, this one too.
+    message asking how to cut or crush a medicine (SPLITTING) or asking about the world
+    (`impersonal`, per text: `safety_rules.impersonal_question`), both of which the classifier reads
+    as crises from their topic alone. In a longer message every sentence still counts, these too: a
+    sentence takes its meaning from the others ("relapsed after 2 years. did it twice tonight.")."""
+    one_sentence = probabilities is not None and len(rules) == 1
+    if one_sentence and ((rules[0] is not None and rules[0].rule == SPLITTING) or (impersonal and impersonal[0])):
         probabilities = np.array(probabilities, dtype=np.float64)
         probabilities[0, 0] = 0.0
     verdict = pick(probabilities, thresholds) if probabilities is not None else None

@@ -106,6 +106,34 @@ def speaks_for_self(text: str) -> bool:
     return bool(_SELF.search(text))
 
 
+# A question about the world: it ends with "?" or opens with a question word ("is", "did" and the
+# like only before a "?": "did it twice tonight." is no question), and names no person
+# (the writer, "you", "someone"), no medicine and nothing of harm, its means or a way out ("How long
+# is the Central Bridge?", "Which bridge has the best views?"). The classifier reads topics and puts
+# such questions beside the crisis messages that name the same places; the router sets its crisis
+# aside for them (router.combine). A word that could make one a method request ("fatal", "jump",
+# "forever", "pills") leaves the classifier its say.
+_ASKS = re.compile(
+    r"^\W*(?:what|what's|whats|which|who|whom|whose|when|where|why|how)\b|\?\W*$",
+    re.IGNORECASE,
+)
+_PERSON_OR_HARM = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself|mine|we|us|our|you|your|yours|yourself|u|ur|someone|somebody|"
+    r"anyone|anybody|one's|oneself|a person|die|dies|died|dying|dead|death|deadly|fatal|lethal|suicid\w*|kill\w*|"
+    r"overdos\w*|self[- ]?harm\w*|harm\w*|hurt\w*|injur\w*|wound\w*|cut|cuts|cutting|bleed\w*|blood|hang\w*|"
+    r"noose|rope|jump\w*|fall|falls|fell|falling|drown\w*|suffocat\w*|poison\w*|toxic|gun|guns|shoot\w*|wrists?|"
+    r"alive|live|lives|living|life|end|ends|ending|goodbye|gone|forever|permanent\w*|never|wake|sleep|"
+    r"disappear\w*|exist\w*|pain|painless|quick\w*|easiest|way out)\b",
+    re.IGNORECASE,
+)
+
+
+def impersonal_question(text: str) -> bool:
+    """Whether `text` asks about the world and names no person, medicine or harm (`_PERSON_OR_HARM`)."""
+    plain = text.replace("’", "'")
+    return bool(_ASKS.search(plain)) and not _PERSON_OR_HARM.search(plain) and not names_medicine(plain)
+
+
 def text_facts(text: str) -> dict[str, bool]:
     """The guards that look at the whole text, computed once per text."""
     return {"medicine": names_medicine(text), "self": speaks_for_self(text), "joking": joking(text)}

@@ -35,14 +35,15 @@ class Routed:
     item: SafetyItem
     texts: tuple[str, ...]
     rules: tuple[RuleMatch | None, ...]
+    impersonal: tuple[bool, ...]  # per text: a question about the world (router.combine)
     probabilities: np.ndarray | None  # rows = texts, columns = crisis, advice, none
     predicted: str
     rule: str | None
 
     def with_thresholds(self, thresholds: Thresholds) -> Routed:
         """The same item decided with other thresholds (the rules and probabilities do not change)."""
-        route, _ = combine(list(self.rules), self.probabilities, thresholds)
-        return Routed(self.item, self.texts, self.rules, self.probabilities, _label(route), route.rule)
+        route, _ = combine(list(self.rules), self.probabilities, thresholds, list(self.impersonal))
+        return replace(self, predicted=_label(route), rule=route.rule)
 
 
 def _label(route) -> str:
@@ -74,7 +75,10 @@ def route_items(router: Router, items: list[SafetyItem], embedder) -> list[Route
         if assessment.texts[0].probabilities is not None:
             probabilities = np.array([[t.probabilities[c] for c in LABELS] for t in assessment.texts])
         routed.append(
-            Routed(item, tuple(texts), tuple(t.rule for t in assessment.texts), probabilities, _label(assessment.route), assessment.route.rule)
+            Routed(
+                item, tuple(texts), tuple(t.rule for t in assessment.texts), tuple(t.impersonal for t in assessment.texts),
+                probabilities, _label(assessment.route), assessment.route.rule,
+            )
         )
     return routed
 

@@ -86,6 +86,18 @@ def test_a_one_sentence_question_about_cutting_a_medicine_is_no_crisis():
     assert (route.kind, decided) == (CRISIS, 2)
 
 
+def test_a_question_about_the_world_is_no_crisis_by_the_classifier():
+    t = Thresholds(0.5, 0.5, crisis_sentence=0.5, sentence_floor=0.2)
+    route, decided = combine([None], probs([0.99, 0.0, 0.01]), t, [True])  # "Which bridge has the best views?"
+    assert (route.kind, decided) == (None, None)
+    # Only the classifier's crisis is set aside: a rule still fires.
+    route, _ = combine([RuleMatch(CRISIS, "method to die")], probs([0.99, 0.0, 0.01]), t, [True])
+    assert (route.kind, route.rule) == (CRISIS, "method to die")
+    # In a longer message every sentence counts: "relapsed after 2 years. did it twice tonight."
+    route, decided = combine([None, None, None], probs([0.6, 0.0, 0.4], [0.1, 0.0, 0.9], [0.9, 0.0, 0.1]), t, [False, False, True])
+    assert (route.kind, decided) == (CRISIS, 2)
+
+
 def test_router_without_a_classifier_uses_the_rules():
     router = Router()
     assert router.decide(router.texts("I want to kill myself")).rule == "kill myself"

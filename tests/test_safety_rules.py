@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from chatbot.answers import RouteKind
-from chatbot.safety_rules import GUARDS, RULES, about_someone_else, in_the_past, match_rule, negated, standard_forms
+from chatbot.safety_rules import (
+    GUARDS,
+    RULES,
+    about_someone_else,
+    impersonal_question,
+    in_the_past,
+    match_rule,
+    negated,
+    standard_forms,
+)
 
 # rule name -> (messages it must catch, look-alikes no rule may catch)
 CASES = {
@@ -203,3 +212,28 @@ def test_guards():
 )
 def test_chat_forms_are_written_as_the_rules_read_them(typed, read):
     assert standard_forms(typed) == read
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Which bridge in the city has the best views?", "how long is the harbour bridge", "What's the tallest tower in Asia?"],
+)
+def test_questions_about_the_world_are_impersonal(message):
+    assert impersonal_question(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Which bridge in my city is high enough?",  # the writer
+        "which bridge would you pick",  # someone asked of
+        "How high does a fall need to be to be fatal?",  # harm
+        "how do you make it all stop forever",  # a way out
+        "What is the strongest sleeping pill?",  # a medicine
+        "The bridge has the best views.",  # no question
+        "been sitting on the bridge for an hour",
+        "did it twice tonight.",  # no question: the writer left out
+    ],
+)
+def test_questions_naming_a_person_harm_or_a_medicine_are_not(message):
+    assert not impersonal_question(message)
