@@ -34,6 +34,7 @@ GENERIC = {
     "type", "types", "different", "thing", "things", "one", "ones", "people", "patients", "good", "bad",
     "leave", "leaves", "make", "makes", "reduce", "increase", "get", "gets", "go", "goes", "come", "comes",
     "give", "gives", "stay", "passed", "known", "other", "usually", "still", "first", "signs", "sign",
+    "look", "looks",
 }
 PRONOUNS = {"it", "its", "it's", "they", "them", "their", "theirs", "he", "him", "his", "she", "her"}
 # Nouns that, after "the", "this" or "that", point back to what the conversation is about: "the
@@ -54,6 +55,7 @@ STAND_INS = {
     "treatments", "therapy", "therapies", "procedure", "procedures",
 }
 DEFINITE = {"the", "this", "that", "these", "those"}
+COPULAS = {"is", "are", "was", "were", "isn't", "aren't", "isn’t", "aren’t"}
 POSSESSIVES = {"its", "their", "his", "her"}
 PLURAL_POINTERS = {"they", "them", "their", "theirs", "these", "those"}
 DEMONSTRATIVES = {"this", "that", "these", "those"}
@@ -110,8 +112,17 @@ def _runs(tokens: list[str]) -> list[list[int]]:
             runs[-1].append(i)
         else:
             runs.append([i])
-    trimmed = [run[:-1] if _participle(tokens[run[-1]]) else run for run in runs]
+    trimmed = [run[:-1] if _participle(tokens[run[-1]]) or _predicate(tokens, run) else run for run in runs]
     return [run for run in trimmed if run and len(run) <= MAX_SUBJECT_WORDS]
+
+
+def _predicate(tokens: list[str], run: list[int]) -> bool:
+    """The run's last word is what a yes/no question asks of its subject: "Is ketamine addictive?",
+    "Are ketamine infusions painful?" (the run follows the opening "is" or "are", or its article,
+    and ends the question)."""
+    opens = len(tokens) > 1 and tokens[0].lower() in COPULAS
+    start = 2 if opens and tokens[1].lower() in ("a", "an", "the") else 1
+    return opens and len(run) > 1 and run[0] == start and run[-1] == len(tokens) - 1
 
 
 def _participle(word: str) -> bool:
@@ -289,9 +300,23 @@ def _demonstrative_noun(tokens: list[str], anaphor: int | None, subject: str) ->
     return anaphor + 1 if low in BRIDGING or plural else None
 
 
+def _phrase_end(tokens: list[str], noun: int) -> int:
+    """Index of the last word of the noun phrase a definite reference opens: "the side effects"."""
+    end = noun
+    while end + 1 < len(tokens) and tokens[end + 1].lower() in BRIDGING:
+        end += 1
+    return end
+
+
 def _names_something_else(tokens: list[str], noun: int) -> bool:
     """Besides the referring noun, the question names a thing of its own: a capitalised word
-    ("France"), or a noun of another definite or indefinite phrase ("the flu", "a cold")."""
+    ("France"), a noun of another definite or indefinite phrase ("the flu", "a cold"), or the
+    thing the phrase is of ("the side effects of ketamine infusions")."""
+    after = _phrase_end(tokens, noun) + 1
+    if after < len(tokens) and tokens[after].lower() == "of":
+        of = next((t.lower() for t in tokens[after + 1 :] if t.lower() not in ("a", "an", "the")), "")
+        if of and of not in QUESTION_WORDS | PRONOUNS | DEMONSTRATIVES | BRIDGING | GENERIC:
+            return True
     for i in _content(tokens):
         if i in (noun, noun - 1):
             continue
@@ -305,11 +330,12 @@ def _names_something_else(tokens: list[str], noun: int) -> bool:
 
 def _resolve_definite(question: str, noun: int, subject: str) -> str:
     """"Does the infusion hurt?" -> "Does IV ketamine infusion hurt?" (the subject holds the noun);
-    "What does the name literally mean?" -> "What does the name (tactile allodynia) literally mean?"."""
+    "What does the name literally mean?" -> "What does the name (tactile allodynia) literally mean?";
+    "What are the side effects?" -> "What are the side effects (ketamine)?"."""
     matches = list(_WORD.finditer(question))
     if matches[noun].group().lower() in _lowered_words(subject):
         return question[: matches[noun - 1].start()] + subject + question[matches[noun].end() :]
-    end = matches[noun].end()
+    end = matches[_phrase_end([m.group() for m in matches], noun)].end()
     return question[:end] + f" ({subject})" + question[end:]
 
 

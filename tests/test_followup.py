@@ -16,7 +16,10 @@ CASES = [
     # a question naming its own subject beside a pronoun hands that subject on
     (["What are nerve blocks?", "Is an epidural one of them?"], "Do women feel labor pain with one?", "Do women feel labor pain with one (epidural)?"),
     # definite references point back as pronouns do
-    (["Is ketamine addictive?"], "How long does the relief last?", "How long does the relief (ketamine addictive) last?"),
+    (["Is ketamine addictive?"], "How long does the relief last?", "How long does the relief (ketamine) last?"),
+    # the reference is the whole noun phrase, not its first word
+    (["How is fibromyalgia diagnosed?"], "What are the side effects?", "What are the side effects (fibromyalgia)?"),
+    (["What does dermatographism look like?"], "Is there a cure?", "Is there a cure (dermatographism)?"),
     (["What is a nerve block?"], "How long does the procedure take?", "How long does the procedure (nerve block) take?"),
     (["What is tactile allodynia?"], "What does the name literally mean?", "What does the name (tactile allodynia) literally mean?"),
     (["What happens during an IV ketamine infusion?"], "Does the infusion hurt?", "Does IV ketamine infusion hurt?"),
@@ -54,6 +57,7 @@ INDEPENDENT = [
     (["What is dermatographism?"], "What are the symptoms of the flu?"),
     (["What is dermatographism?"], "What is the capital of France?"),
     (["What is ketamine?"], "Is the treatment covered by Medicare?"),
+    (["Can men get fibromyalgia?"], "What are the side effects of ketamine infusions?"),  # the phrase names what it is of
     (["What is dermatographism?"], "Is it safe to take ketamine at home?"),  # "it" points forward
     ([], "How long does the relief last?"),  # nothing to point back to
 ]
@@ -83,6 +87,15 @@ def test_a_verb_ending_a_run_of_naming_words_is_not_part_of_the_subject():
     assert subject_of("Is fibromyalgia linked to depression?") == "fibromyalgia"
     assert subject_of("What is a thrombosed hemorrhoid?") == "thrombosed hemorrhoid"  # before a noun it describes it
     assert subject_of("Who is affected?") == ""  # a lone verb names nothing
+    assert subject_of("What does dermatographism look like?") == "dermatographism"
+
+
+def test_what_a_yes_no_question_asks_of_its_subject_is_not_part_of_it():
+    assert subject_of("Is ketamine addictive?") == "ketamine"
+    assert subject_of("Are ketamine infusions painful?") == "ketamine infusions"
+    assert subject_of("Is the VESPER trial blinded?") == "VESPER trial"
+    assert subject_of("Is fibromyalgia an autoimmune disease?") == "fibromyalgia"  # the article splits the runs
+    assert subject_of("Are there ketamine clinics near Boston?") == "ketamine clinics near Boston"  # no subject after "are"
     assert resolve("what are its side effects", ["what is sertraline prescribed for"]) == "what are sertraline's side effects"
 
 
