@@ -59,6 +59,11 @@ def uncovered_notice(subject: str) -> str:
     )
 
 
+PLEASANTRY_NOTICE = (
+    "I answer questions by quoting the documents, with where each quote comes from. "
+    "Ask me about what they cover, or see the list of documents."
+)
+
 ADVICE_NOTICE = (
     "I can't give personal medical advice, such as doses, or starting, stopping or switching a "
     "medicine, or getting one without a prescription. Please ask your doctor or pharmacist. "

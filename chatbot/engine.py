@@ -19,6 +19,7 @@ from .answers import (
     ADVICE_NOTICE,
     CRISIS_NOTICE,
     NO_ANSWER_NOTICE,
+    PLEASANTRY_NOTICE,
     Answer,
     Quote,
     RouteKind,
@@ -31,7 +32,7 @@ from .evidence import Evidence, gather, passage_hits, query_terms
 from .extraction import choose, distinct, make_quote
 from .features import ANSWERABILITY_FEATURES, WINDOW_FEATURES, penalised
 from .followup import resolve
-from .inputs import MAX_QUESTION_CHARS, clean_text, plain_wording, validate_question
+from .inputs import MAX_QUESTION_CHARS, clean_text, is_pleasantry, plain_wording, validate_question
 from .learned import Classifier, TreeEnsemble, load_model
 from .naming import Renamer
 from .retrieval import Hit
@@ -208,6 +209,8 @@ class Chatbot:
         route = self.router.decide(routed, vectors[: len(routed)])
         if route.kind == RouteKind.CRISIS:  # nothing is searched: emergency help only
             return Answer(cleaned, cleaned, Status.CRISIS, (), CRISIS_NOTICE, route=route, timings=timings)
+        if is_pleasantry(cleaned):  # "Thanks!", "hello": it asks nothing, so nothing is searched
+            return Answer(cleaned, cleaned, Status.NO_ANSWER, (), PLEASANTRY_NOTICE, route=route, timings=timings)
         searched = len(vectors) - 1 if query != routed[0] else 0
         clock = time.perf_counter()
         evidence = gather(current.index, current.windows, query, vectors[searched], tokens[searched], self.settings)

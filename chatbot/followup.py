@@ -34,7 +34,7 @@ GENERIC = {
     "type", "types", "different", "thing", "things", "one", "ones", "people", "patients", "good", "bad",
     "leave", "leaves", "make", "makes", "reduce", "increase", "get", "gets", "go", "goes", "come", "comes",
     "give", "gives", "stay", "passed", "known", "other", "usually", "still", "first", "signs", "sign",
-    "look", "looks",
+    "look", "looks", "need", "needs", "better", "worse", "best", "worst",
 }
 PRONOUNS = {"it", "its", "it's", "they", "them", "their", "theirs", "he", "him", "his", "she", "her"}
 # Nouns that, after "the", "this" or "that", point back to what the conversation is about: "the
@@ -72,6 +72,8 @@ MAX_SUBJECT_WORDS = 6
 # Words that make the naming words right after them what a question asks for ("which oral
 # antibiotic", "at what age", "how many adults"), not what it is about.
 ASKING = {"what", "which", "whose", "many", "much"}
+# Question words that ask on their own, of what was said before: "Why?", "How so".
+ASKING_ALONE = {"what", "whats", "what's", "which", "who", "whom", "whose", "when", "where", "why", "how", "hows"}
 # Nouns ending in "-ly"; other such words are adverbs ("typically", "usually"), which name nothing.
 LY_NOUNS = {
     "family", "families", "assembly", "supply", "supplies", "anomaly", "anomalies", "monopoly", "ally", "allies",
@@ -168,14 +170,17 @@ def aspect_of(question: str, subject: str) -> str:
     of its subject)."""
     tokens = words(question)
     lowered = [t.lower() for t in tokens]
+    matches = list(_WORD.finditer(question))
     for i in range(len(tokens) - 1):
-        if lowered[i] in GENERIC and lowered[i].endswith("s") and lowered[i + 1] == "of":
+        if lowered[i] in GENERIC and lowered[i].endswith("s"):
             first = i
             while first > 0 and lowered[first - 1] in GENERIC:
                 first -= 1
             phrase = question[_span(question, tokens, first, i)]
             rest = question[_span(question, tokens, i + 1, len(tokens) - 1)]
-            if subject and subject in rest:
+            # "… the symptoms of gout", or a follow-up searched as "… the symptoms (gout)"
+            resolved = question[matches[i].end() :].startswith(f" ({subject})")
+            if subject and (resolved or (lowered[i + 1] == "of" and subject in rest)):
                 return f"{phrase} of {subject}"
     return ""
 
@@ -197,7 +202,17 @@ def _definite_reference(tokens: list[str], subject: str) -> int | None:
 
 
 def _anaphor(tokens: list[str], text: str) -> int | None:
-    """Index of the first word pointing back to the conversation, if any."""
+    """Index of the first word pointing back to the conversation, if any; but "it" rather than a
+    "they" before it, which is people ("How do they diagnose it?": doctors)."""
+    first = _first_anaphor(tokens, text)
+    if first is not None and tokens[first].lower() == "they":
+        later = _first_anaphor(tokens[first + 1 :], text)
+        if later is not None and tokens[first + 1 + later].lower() in ("it", "its"):
+            return first + 1 + later
+    return first
+
+
+def _first_anaphor(tokens: list[str], text: str) -> int | None:
     for i, w in enumerate(tokens):
         low = w.lower().replace("’", "'")
         if low in PRONOUNS:
@@ -216,7 +231,9 @@ def is_dependent(question: str) -> bool:
     if _anaphor(tokens, question) is not None or ELLIPSIS.search(question):
         return True
     content = [tokens[i].lower() for i in _content(tokens)]
-    return all(w in GENERIC for w in content)  # "Why?", "What are the symptoms?"
+    if not content:  # "Why?", "How so?", but not "Thanks!" or "ok"
+        return question.rstrip().endswith("?") or any(t.lower() in ASKING_ALONE for t in tokens)
+    return all(w in GENERIC for w in content)  # "What are the symptoms?"
 
 
 def _replace_anaphor(question: str, subject: str) -> str:
@@ -241,6 +258,10 @@ def step(question: str, previous: Turn | None) -> Turn:
         return Turn(question, own_subject, things)
     tokens = words(question)
     anaphor = _anaphor(tokens, question)
+    if anaphor is not None and _named_before(question, anaphor):
+        # "What's dermatographism? And is it related to fibro?": the message's own earlier
+        # clause names what the pointer means, so the conversation's subject stays out of it.
+        return Turn(question, own_subject, things)
     noun = _demonstrative_noun(tokens, anaphor, previous.subject)
     if noun is not None:
         # "Can these symptoms be treated?": a thing of the subject's, not the subject itself.
@@ -256,11 +277,13 @@ def step(question: str, previous: Turn | None) -> Turn:
         one = previous.named if pointer == "one" else ""
         meant = one or aspect or (plural[-1] if plural else previous.subject)
         # What the pronoun points at stays the conversation's subject: "Which antibiotic is used
-        # for it?" is still about rosacea. What the question names of its own before the pointer
-        # ("Is an epidural one of them?") is kept for a following "one" and for "them"; what
-        # follows the pointer says something of it ("Is it contagious?").
+        # for it?" is still about rosacea; but an aspect of it ("the symptoms of gout") leaves the
+        # subject as it was, for a following "it". What the question names of its own before the
+        # pointer ("Is an epidural one of them?") is kept for a following "one" and for "them";
+        # what follows the pointer says something of it ("Is it contagious?").
         own = "" if pointer in POSSESSIVES else _subject_before(question, anaphor)
-        return Turn(_replace_anaphor(question, meant), meant, tuple(t for t in (meant, own) if t), own)
+        subject = previous.subject if aspect and not one else meant
+        return Turn(_replace_anaphor(question, meant), subject, tuple(t for t in (meant, own) if t), own)
     definite = _definite_reference(tokens, previous.subject)
     if definite is not None and not _names_something_else(tokens, definite):
         return Turn(_resolve_definite(question, definite, previous.subject), previous.subject, previous.things)
@@ -272,6 +295,22 @@ def step(question: str, previous: Turn | None) -> Turn:
     if not _content(tokens):  # "Why?", "How?"
         return Turn(f"{previous.query} {question}", previous.subject, previous.things)
     return Turn(f"{question.rstrip(' ?')} ({previous.subject})?", previous.subject, previous.things)
+
+
+# The end of a sentence, or "and", "but" or "so" opening a clause: after a comma, or before a
+# question word ("… and is it …"; not "locals and tourists").
+_CLAUSE_BREAK = re.compile(
+    r"[?.!;]+\s+|,\s*(?:and|but|so)\s+|\s(?:and|but|so)\s+(?=(?:what|which|who|when|where|why|how|is|are|was|were|"
+    r"does|do|did|can|could|should|would|will)\b)",
+    re.IGNORECASE,
+)
+
+
+def _named_before(question: str, anaphor: int) -> bool:
+    """An earlier clause of the question names something ("I have fibro. Is it genetic?")."""
+    before = question[: list(_WORD.finditer(question))[anaphor].start()]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    return bool(breaks) and bool(subject_of(before[: breaks[-1].start()]))
 
 
 def _subject_before(question: str, anaphor: int) -> str:

@@ -11,6 +11,13 @@ _SPACES = re.compile(r"\s+")
 # numbers, a space before the mark.
 _BOTH_NUMBERS = re.compile(r"\b(is|are|was|were|does|do|has|have)\s*\((?:is|are|was|were|does|do|has|have)\)", re.IGNORECASE)
 _SPACE_BEFORE_MARK = re.compile(r"\s+([?!.,;:])")
+# A message that is only a greeting, thanks or a goodbye ("Thanks!", "hi there", "ok, bye"): it
+# asks nothing, so nothing is searched.
+_COURTESY = (
+    r"(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|thanks?(?: you)?|thank u|thx|ty|cheers|"
+    r"much appreciated|ok|okay|great|cool|nice|perfect|got it|bye|goodbye|see you)(?: there| so much| very much| a lot| again)?"
+)
+_PLEASANTRY = re.compile(rf"(?:{_COURTESY}[\s,.!:)🙂😊👍🙏❤️]*)+", re.IGNORECASE)
 
 
 def clean_text(text: object) -> str:
@@ -51,3 +58,12 @@ def validate_question(text: object) -> tuple[str, str | None]:
             "Please ask a shorter question.",
         )
     return cleaned, None
+
+
+def is_pleasantry(text: str) -> bool:
+    """Whether a (cleaned) message is only a greeting, thanks or goodbye.
+
+    >>> is_pleasantry("Thanks so much!"), is_pleasantry("thanks, is ketamine safe?")
+    (True, False)
+    """
+    return bool(_PLEASANTRY.fullmatch(text.strip()))

@@ -14,7 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatbot import STATUSES
-from chatbot.answers import ADVICE_NOTICE, CRISIS_NOTICE, NO_ANSWER_NOTICE, uncovered_notice, unfamiliar_notice
+from chatbot.answers import (
+    ADVICE_NOTICE,
+    CRISIS_NOTICE,
+    NO_ANSWER_NOTICE,
+    PLEASANTRY_NOTICE,
+    uncovered_notice,
+    unfamiliar_notice,
+)
 from tests.conftest import REPO, TABLE_PAGE, bot_over_pages
 
 F000, F001, F002, F003, F004 = (
@@ -145,6 +152,17 @@ def test_crisis_gets_the_emergency_message_and_no_quotes(bot, question):
     answer = bot.ask(question)
     assert answer.status == "crisis" and answer.quotes == () and answer.notice == CRISIS_NOTICE
     assert "988" in answer.notice
+
+
+@pytest.mark.parametrize("message", ["Thanks so much!", "hi there", "ok, bye 👍"])
+def test_a_greeting_or_thanks_asks_nothing_and_is_told_what_the_bot_does(bot, message):
+    answer = bot.ask(message, ["What is fibromyalgia?"])
+    assert (answer.status, answer.quotes, answer.notice) == ("no_answer", (), PLEASANTRY_NOTICE)
+
+
+def test_a_message_opening_with_thanks_is_read_whole(bot):
+    assert bot.ask("Thanks. I want to kill myself tonight.").status == "crisis"
+    assert bot.ask("thanks, and what is dermatographism?").status == "answered"
 
 
 @pytest.mark.parametrize("question", ADVICE)

@@ -45,6 +45,18 @@ CASES = [
     (["What are the side effects of ketamine therapy?"], "Who should I talk to about them?",
      "Who should I talk to about side effects of ketamine therapy?"),
     (["What are the common symptoms of gout?"], "How long do they last?", "How long do common symptoms of gout last?"),
+    (["Tell me about fibromyalgia", "What are the symptoms?"], "Which of them is the most common?",
+     "Which of symptoms of fibromyalgia is the most common?"),  # the aspect asked about as a follow-up
+    # "they" before "it" is people: "it" is the pointer
+    (["Tell me about fibromyalgia"], "How do they diagnose it?", "How do they diagnose fibromyalgia?"),
+    (["What is rosacea?"], "ok and how is it treated", "ok and how is rosacea treated"),  # "ok" names nothing
+    # verbs and judgements name nothing: "need", "better"
+    (["How many infusions would I need?"], "Are there side effects?", "Are there side effects (infusions)?"),
+    (["What is ketamine infusion therapy?", "How long before I feel better?"], "Is it covered by insurance?",
+     "Is ketamine infusion therapy covered by insurance?"),
+    # ... and an aspect pointed at leaves the subject as it was
+    (["Tell me about fibromyalgia", "What are the symptoms?", "Which of them is the most common?"], "How do they diagnose it?",
+     "How do they diagnose fibromyalgia?"),
     # the subject is the first run of naming words ("of" may join them), not every word named
     (["Can a lack of vitamin D cause body pain?"], "What are the signs of it?", "What are the signs of lack of vitamin D?"),
     (["What causes fibromyalgia according to the American College of Rheumatology?"], "And what has it been called?",
@@ -60,6 +72,10 @@ INDEPENDENT = [
     (["Can men get fibromyalgia?"], "What are the side effects of ketamine infusions?"),  # the phrase names what it is of
     (["What is dermatographism?"], "Is it safe to take ketamine at home?"),  # "it" points forward
     ([], "How long does the relief last?"),  # nothing to point back to
+    # the message's own earlier clause names what "it" is
+    (["What is fibromyalgia?"], "what's dermatographism?? and is it related to fibro"),
+    (["What is ketamine?"], "I have fibro. Is it genetic?"),
+    (["What is fibromyalgia?"], "Thanks!"),  # thanks ask nothing of the conversation
 ]
 
 
