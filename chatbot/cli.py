@@ -152,7 +152,8 @@ def render_route(assessment, thresholds) -> str:
         rule = f"rule {t.rule.rule} ({t.rule.kind.value})" if t.rule else "no rule"
         probabilities = " ".join(f"{k} {v:.3f}" for k, v in t.probabilities.items()) if t.probabilities else ""
         mark = "  <- decided" if i == assessment.decided_by else ""
-        aside = " (a question about the world: no crisis by the classifier)" if t.impersonal else ""
+        alone = t.impersonal and len(assessment.texts) == 1  # router.combine
+        aside = " (a question about the world: no crisis by the classifier)" if alone else ""
         lines.append(f"  {where}: “{t.text}”\n    {rule}{aside}; {probabilities}{mark}")
     return "\n".join(lines)
 

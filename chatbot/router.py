@@ -56,7 +56,7 @@ class TextVerdict:
     text: str
     rule: RuleMatch | None
     probabilities: dict[str, float] | None  # class -> probability; None without a classifier
-    impersonal: bool = False  # a question about the world (safety_rules.impersonal_question): no crisis by the classifier
+    impersonal: bool = False  # a question about the world (safety_rules.impersonal_question): alone, no crisis by the classifier
 
 
 @dataclass(frozen=True)
