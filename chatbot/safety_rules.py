@@ -193,6 +193,8 @@ CRISIS, ADVICE = RouteKind.CRISIS, RouteKind.ADVICE
 SPLITTING = "splitting a medicine"
 _M = MEDICINE
 _TAKE_ALL = r"(?:all|all of|every|the whole|a whole|an entire|the entire|the rest of)"
+# "die" in a stock idiom: "I want to die of embarrassment", "wanna die from cringe".
+_DIE = r"die(?! (?:of|from) (?:embarrassment|shame|boredom|laughter|laughing|cringe|cuteness|happiness|jealousy|envy|curiosity)\b)"
 
 # Crisis rules come first: a message that is both a crisis and an advice request is a crisis.
 RULES: tuple[Rule, ...] = (
@@ -213,9 +215,9 @@ RULES: tuple[Rule, ...] = (
           r"|\b(?:until|before|if|once|when) i end (?:it|it all|everything|my life)\b(?! with| between| off)",
           "negation", "someone else", "past", "joking"),
     _rule(CRISIS, "want to die",
-          r"\b(?:want|wanna|wish|plan(?:ning)?|ready|deserve|prefer|trying) to (?:die|be dead|not exist|stop existing|disappear (?:forever|for good))\b"
-          r"|\bwish (?:i|that i) (?:was|were|could be) (?:dead|never born)\b|\bwish i could (?:just )?die\b"
-          r"|\bbetter off dead\b|\brather be dead\b|\buntil i (?:die|am dead|'m dead)\b|\bwanna die\b"
+          rf"\b(?:want|wanna|wish|plan(?:ning)?|ready|deserve|prefer|trying) to (?:{_DIE}|be dead|not exist|stop existing|disappear (?:forever|for good))\b"
+          rf"|\bwish (?:i|that i) (?:was|were|could be) (?:dead|never born)\b|\bwish i could (?:just )?{_DIE}\b"
+          rf"|\bbetter off dead\b|\brather be dead\b|\buntil i (?:die|am dead|'m dead)\b|\bwanna {_DIE}\b"
           r"|\b(?:tired|sick|done|exhausted) (?:of|with) (?:being alive|living|existing|life itself|life)(?= *(?:$|[.!,?;]|and\b|but\b|any ?more|honestly|tbh|fr|at this point))"
           r"|\b(?:nothing|no one|nobody|no reason)(?: left)? to live for\b",
           "negation", "someone else", "past", "joking"),
@@ -233,7 +235,7 @@ RULES: tuple[Rule, ...] = (
           r"|\bwhy (?:should|would) i (?:keep|go on|bother) (?:living|going on|being alive|staying alive)\b|\bwhy (?:should|would) i (?:live|stay alive)\b"
           r"|\b(?:not going to|won'?t) be (?:here|around) (?:much longer|for long|next (?:week|month|year)|after (?:this|tonight|tomorrow))\b"
           r"|\bcan'?t see myself (?:being here|living|alive|being alive|making it)\b|\bdon'?t plan to (?:see|be here|be around|live)\b"
-          r"|\b(?:hope|hoping|wish|wishing|pray|praying)(?: that)? (?:i|god|my heart|something|someone)\b[^.?!]{0,30}\b(?:die|dead|hit by a (?:car|bus|truck|train)|heart (?:just )?stops|takes? me|kills? me|(?:get|got) killed)\b"
+          rf"|\b(?:hope|hoping|wish|wishing|pray|praying)(?: that)? (?:i|god|my heart|something|someone)\b[^.?!]{{0,30}}\b(?:{_DIE}|dead|hit by a (?:car|bus|truck|train)|heart (?:just )?stops|takes? me|kills? me|(?:get|got) killed)\b"
           r"|\b(?:want|wanna|need) (?:it|this|everything) (?:all )?(?:to be )?(?:over|to stop|to end) (?:for good|forever|permanently)\b"
           r"|\bwant out (?:for good|forever|permanently)\b|\blet go for good\b|\bdisappear(?:ed)? (?:for good|forever|permanently)\b"
           r"|\b(?:whether|if) i live or die\b|\b(?:death|dying|being dead) (?:would|will) be (?:a relief|easier|better|a mercy|welcome)\b"

@@ -39,10 +39,11 @@ CASES = {
     "want to die": (
         ["I just want to die", "I wish I was dead", "honestly I'd rather be dead", "I will stop eating until I die",
          "i wanna die so bad", "I'm tired of being alive.", "There's nothing left to live for", "im so done with life fr",
-         "I'm tired of life."],
+         "I'm tired of life.", "I want to die of this pain"],
         ["I don't want to die, I want the pain to stop", "My dad says he wants to die", "they want to die in peace, at home",
          "ugh this queue, I want to die lol", "I'm so tired of living in this tiny flat",
-         "i'm so done with life after this week", "ugh i'm done with life admin today"],
+         "i'm so done with life after this week", "ugh i'm done with life admin today",
+         "ugh I want to die of embarrassment, I called my teacher mom", "i wish i could die of shame"],
     ),
     "burden": (
         ["My kids would be better off without me", "Everyone would be better off if I was gone",
