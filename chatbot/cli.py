@@ -136,6 +136,8 @@ def render_route(assessment, thresholds) -> str:
     route = assessment.route
     if route.kind is None:
         head = "ordinary question: answered from the documents"
+        if route.rule:  # a guard set the classifier's crisis aside
+            head += f' (rule "{route.rule}": no crisis by the classifier alone)'
     else:
         why = f'rule "{route.rule}"' if route.rule else "classifier"
         head = f"{route.kind.value}: {why}"
@@ -152,9 +154,7 @@ def render_route(assessment, thresholds) -> str:
         rule = f"rule {t.rule.rule} ({t.rule.kind.value})" if t.rule else "no rule"
         probabilities = " ".join(f"{k} {v:.3f}" for k, v in t.probabilities.items()) if t.probabilities else ""
         mark = "  <- decided" if i == assessment.decided_by else ""
-        alone = t.impersonal and len(assessment.texts) == 1  # router.combine
-        aside = " (a question about the world: no crisis by the classifier)" if alone else ""
-        lines.append(f"  {where}: “{t.text}”\n    {rule}{aside}; {probabilities}{mark}")
+        lines.append(f"  {where}: “{t.text}”\n    {rule}; {probabilities}{mark}")
     return "\n".join(lines)
 
 

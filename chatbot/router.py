@@ -29,7 +29,15 @@ from indexer.storage import replace_file
 
 from .answers import Route, RouteKind
 from .safety_classifier import DEFAULT_PATH, SafetyClassifier, Thresholds, pick
-from .safety_rules import SPLITTING, RuleMatch, impersonal_question, match_rule, names_medicine, standard_forms
+from .safety_rules import (
+    IMPERSONAL,
+    SPLITTING,
+    RuleMatch,
+    impersonal_question,
+    match_rule,
+    names_medicine,
+    standard_forms,
+)
 from .spelling import Speller
 
 WORDS_SUFFIX = "-words.json"  # beside the classifier's JSON: the words of its training messages
@@ -56,7 +64,7 @@ class TextVerdict:
     text: str
     rule: RuleMatch | None
     probabilities: dict[str, float] | None  # class -> probability; None without a classifier
-    impersonal: bool = False  # a question about the world (safety_rules.impersonal_question): alone, no crisis by the classifier
+    impersonal: bool = False  # a question about the world (safety_rules.impersonal_question)
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,9 @@ def combine(
     message asking how to cut or crush a medicine (SPLITTING) or asking about the world
     (`impersonal`, per text: `safety_rules.impersonal_question`), both of which the classifier reads
     as crises from their topic alone. In a longer message every sentence still counts, these too: a
-    sentence takes its meaning from the others ("relapsed after 2 years. did it twice tonight.")."""
+    sentence takes its meaning from the others ("relapsed after 2 years. did it twice tonight.").
+    An ordinary route the question-about-the-world guard decided names it (IMPERSONAL) as its rule."""
+    read = probabilities  # the classifier's own probabilities: those reported with the route
     one_sentence = probabilities is not None and len(rules) == 1
     if one_sentence and ((rules[0] is not None and rules[0].rule == SPLITTING) or (impersonal and impersonal[0])):
         probabilities = np.array(probabilities, dtype=np.float64)
@@ -177,8 +187,10 @@ def combine(
         # Point at the sentence that fired rather than the whole message, when both did.
         fired = (matched[1] if len(matched) > 1 and matched[0] == 0 else matched[0]) if matched else None
         if fired is not None:
-            p = None if probabilities is None else float(probabilities[fired, column])
+            p = None if read is None else float(read[fired, column])
             return Route(kind, rules[fired].rule, p), fired
         if verdict is not None and verdict.kind == kind:
             return Route(kind, None, verdict.probability), verdict.text
+    if probabilities is not read and pick(read, thresholds).kind == RouteKind.CRISIS:
+        return Route(None, IMPERSONAL, verdict.probability), 0  # the classifier alone would have said crisis
     return Route(None, None, None if verdict is None else verdict.probability), None

@@ -191,6 +191,7 @@ CRISIS, ADVICE = RouteKind.CRISIS, RouteKind.ADVICE
 # The advice rule whose match on a one-sentence message settles that it is no crisis (router.combine):
 # it asks how to cut, crush or open a medicine. A crisis rule still fires first.
 SPLITTING = "splitting a medicine"
+IMPERSONAL = "question about the world"  # the name a decision gives `impersonal_question` (router.combine)
 _M = MEDICINE
 _TAKE_ALL = r"(?:all|all of|every|the whole|a whole|an entire|the entire|the rest of)"
 # "die" in a stock idiom: "I want to die of embarrassment", "wanna die from cringe".

@@ -89,10 +89,12 @@ def test_a_one_sentence_question_about_cutting_a_medicine_is_no_crisis():
 def test_a_question_about_the_world_is_no_crisis_by_the_classifier():
     t = Thresholds(0.5, 0.5, crisis_sentence=0.5, sentence_floor=0.2)
     route, decided = combine([None], probs([0.99, 0.0, 0.01]), t, [True])  # "Which bridge has the best views?"
-    assert (route.kind, decided) == (None, None)
+    assert (route.kind, route.rule, decided) == (None, "question about the world", 0)  # the guard decided, and says so
+    route, decided = combine([None], probs([0.1, 0.0, 0.9]), t, [True])  # nothing to set aside: no rule named
+    assert (route.kind, route.rule, decided) == (None, None, None)
     # Only the classifier's crisis is set aside: a rule still fires.
     route, _ = combine([RuleMatch(CRISIS, "method to die")], probs([0.99, 0.0, 0.01]), t, [True])
-    assert (route.kind, route.rule) == (CRISIS, "method to die")
+    assert (route.kind, route.rule, route.probability) == (CRISIS, "method to die", 0.99)  # the classifier's own reading
     # In a longer message every sentence counts: "relapsed after 2 years. did it twice tonight."
     route, decided = combine([None, None, None], probs([0.6, 0.0, 0.4], [0.1, 0.0, 0.9], [0.9, 0.0, 0.1]), t, [False, False, True])
     assert (route.kind, decided) == (CRISIS, 2)
