@@ -117,8 +117,8 @@ _ASKS = re.compile(
     r"^\W*(?:what|what's|whats|which|who|whom|whose|when|where|why|how)\b|\?\W*$",
     re.IGNORECASE,
 )
-_PERSON_OR_HARM = re.compile(
-    r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself|mine|we|us|our|you|your|yours|yourself|u|ur|someone|somebody|"
+_PERSON_OR_HARM = re.compile(  # beside the writer (`speaks_for_self`)
+    r"\b(?:we|us|our|you|your|yours|yourself|u|ur|someone|somebody|"
     r"anyone|anybody|one's|oneself|a person|die|dies|died|dying|dead|death|deadly|fatal|lethal|suicid\w*|kill\w*|"
     r"overdos\w*|self[- ]?harm\w*|harm\w*|hurt\w*|injur\w*|wound\w*|cut|cuts|cutting|bleed\w*|blood|hang\w*|"
     r"noose|rope|jump\w*|fall|falls|fell|falling|drown\w*|suffocat\w*|poison\w*|toxic|gun|guns|shoot\w*|wrists?|"
@@ -131,7 +131,7 @@ _PERSON_OR_HARM = re.compile(
 def impersonal_question(text: str) -> bool:
     """Whether `text` asks about the world and names no person, medicine or harm (`_PERSON_OR_HARM`)."""
     plain = text.replace("’", "'")
-    return bool(_ASKS.search(plain)) and not _PERSON_OR_HARM.search(plain) and not names_medicine(plain)
+    return bool(_ASKS.search(plain)) and not (speaks_for_self(plain) or _PERSON_OR_HARM.search(plain) or names_medicine(plain))
 
 
 def text_facts(text: str) -> dict[str, bool]:
