@@ -34,7 +34,7 @@ GENERIC = {
     "type", "types", "different", "thing", "things", "one", "ones", "people", "patients", "good", "bad",
     "leave", "leaves", "make", "makes", "reduce", "increase", "get", "gets", "go", "goes", "come", "comes",
     "give", "gives", "stay", "passed", "known", "other", "usually", "still", "first", "signs", "sign",
-    "look", "looks", "need", "needs", "better", "worse", "best", "worst",
+    "look", "looks", "need", "needs", "better", "worse", "best", "worst", "most", "least", "doctor", "doctors",
 }
 PRONOUNS = {"it", "its", "it's", "they", "them", "their", "theirs", "he", "him", "his", "she", "her"}
 # Nouns that, after "the", "this" or "that", point back to what the conversation is about: "the
@@ -56,6 +56,8 @@ STAND_INS = {
 }
 DEFINITE = {"the", "this", "that", "these", "those"}
 COPULAS = {"is", "are", "was", "were", "isn't", "aren't", "isn’t", "aren’t"}
+PERSONS = {"i", "you", "we", "they"}
+ADVERBS = {"just", "really", "even", "ever", "never", "also", "always", "still", "actually", "safely", "now"}
 POSSESSIVES = {"its", "their", "his", "her"}
 PLURAL_POINTERS = {"they", "them", "their", "theirs", "these", "those"}
 DEMONSTRATIVES = {"this", "that", "these", "those"}
@@ -115,7 +117,18 @@ def _runs(tokens: list[str]) -> list[list[int]]:
         else:
             runs.append([i])
     trimmed = [run[:-1] if _participle(tokens[run[-1]]) or _predicate(tokens, run) else run for run in runs]
+    trimmed = [run[1:] if run and _after_person(tokens, run[0]) else run for run in trimmed]
     return [run for run in trimmed if run and len(run) <= MAX_SUBJECT_WORDS]
+
+
+def _after_person(tokens: list[str], i: int) -> bool:
+    """The word follows "I", "you", "we" or "they", perhaps past an adverb: it is their verb ("Which
+    foods should I avoid?", "Should I stop the antibiotic?", "Can I still exercise?"), not a thing
+    named."""
+    before = i - 1
+    while before > 0 and (tokens[before].lower() in ADVERBS or _adverb(tokens, [before])):
+        before -= 1
+    return before >= 0 and tokens[before].lower() in PERSONS
 
 
 def _predicate(tokens: list[str], run: list[int]) -> bool:
@@ -233,7 +246,10 @@ def is_dependent(question: str) -> bool:
     content = [tokens[i].lower() for i in _content(tokens)]
     if not content:  # "Why?", "How so?", but not "Thanks!" or "ok"
         return question.rstrip().endswith("?") or any(t.lower() in ASKING_ALONE for t in tokens)
-    return all(w in GENERIC for w in content)  # "What are the symptoms?"
+    if all(w in GENERIC for w in content):  # "What are the symptoms?"
+        return True
+    # "Which foods should I avoid?" names only what it asks for; "Can I still exercise?" nothing
+    return all(_asked_for(tokens, run) for run in _runs(tokens))
 
 
 def _replace_anaphor(question: str, subject: str) -> str:

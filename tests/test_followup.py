@@ -50,6 +50,12 @@ CASES = [
     # "they" before "it" is people: "it" is the pointer
     (["Tell me about fibromyalgia"], "How do they diagnose it?", "How do they diagnose fibromyalgia?"),
     (["What is rosacea?"], "ok and how is it treated", "ok and how is rosacea treated"),  # "ok" names nothing
+    # a question naming only what it asks for leans on the conversation; the verb after "I" names nothing
+    (["What is gout?", "What causes it?"], "Which foods should I avoid?", "Which foods should I avoid (gout)?"),
+    (["What is gout?", "Which foods should I avoid?"], "How is it treated?", "How is gout treated?"),
+    (["What is sciatica?"], "Can I still exercise?", "Can I still exercise (sciatica)?"),
+    (["What is sciatica?"], "When should I see a doctor?", "When should I see a doctor (sciatica)?"),
+    (["What is osteoporosis?", "Who is most at risk?"], "How is it diagnosed?", "How is osteoporosis diagnosed?"),
     # verbs and judgements name nothing: "need", "better"
     (["How many infusions would I need?"], "Are there side effects?", "Are there side effects (infusions)?"),
     (["What is ketamine infusion therapy?", "How long before I feel better?"], "Is it covered by insurance?",
@@ -104,6 +110,8 @@ def test_a_verb_ending_a_run_of_naming_words_is_not_part_of_the_subject():
     assert subject_of("What is a thrombosed hemorrhoid?") == "thrombosed hemorrhoid"  # before a noun it describes it
     assert subject_of("Who is affected?") == ""  # a lone verb names nothing
     assert subject_of("What does dermatographism look like?") == "dermatographism"
+    assert subject_of("Should I stop the antibiotic?") == "antibiotic"  # "stop" is the visitor's verb
+    assert subject_of("Can I give cellulitis to my family?") == "cellulitis"  # after a verb, a thing named
 
 
 def test_what_a_yes_no_question_asks_of_its_subject_is_not_part_of_it():
