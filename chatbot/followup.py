@@ -322,16 +322,21 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+def _before(question: str, anaphor: int) -> str:
+    """The question's text before its pointing word (word `anaphor`)."""
+    return question[: list(_WORD.finditer(question))[anaphor].start()]
+
+
 def _named_before(question: str, anaphor: int) -> bool:
     """An earlier clause of the question names something ("I have fibro. Is it genetic?")."""
-    before = question[: list(_WORD.finditer(question))[anaphor].start()]
+    before = _before(question, anaphor)
     breaks = list(_CLAUSE_BREAK.finditer(before))
     return bool(breaks) and bool(subject_of(before[: breaks[-1].start()]))
 
 
 def _subject_before(question: str, anaphor: int) -> str:
     """The question's own subject, named before the pointing word."""
-    return subject_of(question[: list(_WORD.finditer(question))[anaphor].start()])
+    return subject_of(_before(question, anaphor))
 
 
 def _stands_for(word: str, subject: str) -> bool:
